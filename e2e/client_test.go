@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
+// response is an HTTP answer with its body read.
+type response struct {
+	Status int
+	Body   []byte
+}
+
+// call sends method url with body (a string is sent raw, anything else as JSON) and reads the answer.
+func call(t testing.TB, method, url string, body any) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := httpClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{Status: resp.StatusCode, Body: raw}
+}
+
+// decode unmarshals the body into a fresh T, failing the test when it is not that JSON.
+func decode[T any](t testing.TB, r response) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(r.Body, &v), "body: %s", r.Body)
+	return v
+}
+
+// apiError is the JSON error envelope every service answers with.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field"`
+	} `json:"error"`
+}

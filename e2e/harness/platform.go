@@ -1,0 +1,227 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Options says what to run. The zero value runs every app in dapr.yaml on $CANTEEN_PROFILE.
+type Options struct {
+	Apps    []string                     // app ids to start; empty means all of dapr.yaml
+	Profile string                       // folder under components/; default $CANTEEN_PROFILE or "local"
+	Env     map[string]map[string]string // extra environment per app id
+}
+
+// Platform is a running Canteen: backing store, placement, scheduler and apps with sidecars.
+type Platform struct {
+	Root, Profile string
+	dir           string
+	daprBin       string
+	backing       *proc
+	placement     *proc
+	scheduler     *proc
+	placementAddr string
+	schedulerAddr string
+	apps          map[string]*App
+	order         []*App
+}
+
+// App is one app and its sidecar.
+type App struct {
+	ID                          string
+	AppPort, HTTPPort, GRPCPort int
+	internalPort, metricsPort   int
+	spec                        AppSpec
+	env                         []string
+	p                           *Platform
+	app, sidecar                *proc
+}
+
+// Start brings the platform up and waits until every sidecar and app is healthy. On error,
+// everything already started is stopped again.
+func Start(ctx context.Context, opts Options) (_ *Platform, err error) {
+	root, err := Root()
+	if err != nil {
+		return nil, err
+	}
+	topo, err := LoadTopology(root)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "canteen-harness-")
+	if err != nil {
+		return nil, err
+	}
+	home, _ := os.UserHomeDir()
+	p := &Platform{
+		Root: root, Profile: opts.Profile, dir: dir, apps: map[string]*App{},
+		daprBin: envOr("DAPR_BIN_DIR", filepath.Join(home, ".dapr", "bin")),
+	}
+	if p.Profile == "" {
+		p.Profile = envOr("CANTEEN_PROFILE", "local")
+	}
+	defer func() {
+		if err != nil {
+			p.DumpLogs(os.Stderr)
+			p.Stop()
+		}
+	}()
+	if err := p.startControlPlane(ctx); err != nil {
+		return p, err
+	}
+	ids := opts.Apps
+	if len(ids) == 0 {
+		for _, a := range topo.Apps {
+			ids = append(ids, a.AppID)
+		}
+	}
+	if err := p.build(ctx, topo, ids); err != nil {
+		return p, err
+	}
+	for _, id := range ids {
+		spec, _ := topo.App(id)
+		ports, err := freePorts(5)
+		if err != nil {
+			return p, err
+		}
+		a := &App{ID: id, AppPort: ports[0], HTTPPort: ports[1], GRPCPort: ports[2], internalPort: ports[3], metricsPort: ports[4], spec: spec, p: p}
+		a.env = []string{"APP_ID=" + id, "APP_PORT=" + strconv.Itoa(a.AppPort), "DAPR_HTTP_PORT=" + strconv.Itoa(a.HTTPPort), "DAPR_GRPC_PORT=" + strconv.Itoa(a.GRPCPort)}
+		for k, v := range spec.Env {
+			a.env = append(a.env, k+"="+v)
+		}
+		for k, v := range opts.Env[id] {
+			a.env = append(a.env, k+"="+v)
+		}
+		p.apps[id], p.order = a, append(p.order, a)
+		if err := a.StartApp(ctx); err != nil {
+			return p, err
+		}
+		if err := a.StartSidecar(ctx); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+func (p *Platform) startControlPlane(ctx context.Context) error {
+	for _, b := range []string{"daprd", "placement", "scheduler"} {
+		if _, err := os.Stat(filepath.Join(p.daprBin, b)); err != nil {
+			return fmt.Errorf("%s is not in %s: run scripts/setup-dapr.sh (make setup)", b, p.daprBin)
+		}
+	}
+	var err error
+	p.backing, err = startProc("backing", p.logPath("backing"), nil, p.Root, "bash", "scripts/backing.sh", "serve", p.Profile)
+	if err != nil {
+		return err
+	}
+	ports, err := freePorts(8)
+	if err != nil {
+		return err
+	}
+	p.placementAddr = fmt.Sprintf("localhost:%d", ports[0])
+	p.placement, err = startProc("placement", p.logPath("placement"), nil, p.dir, filepath.Join(p.daprBin, "placement"),
+		"--port", strconv.Itoa(ports[0]), "--healthz-port", strconv.Itoa(ports[1]), "--metrics-port", strconv.Itoa(ports[2]))
+	if err != nil {
+		return err
+	}
+	p.schedulerAddr = fmt.Sprintf("localhost:%d", ports[3])
+	p.scheduler, err = startProc("scheduler", p.logPath("scheduler"), nil, p.dir, filepath.Join(p.daprBin, "scheduler"),
+		"--port", strconv.Itoa(ports[3]), "--healthz-port", strconv.Itoa(ports[4]), "--metrics-port", strconv.Itoa(ports[5]),
+		"--etcd-data-dir", filepath.Join(p.dir, "scheduler-etcd"), "--etcd-client-port", strconv.Itoa(ports[6]),
+		"--etcd-initial-cluster", fmt.Sprintf("dapr-scheduler-server-0=http://localhost:%d", ports[7]),
+		"--override-broadcast-host-port", p.schedulerAddr)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := p.backing.waitLog(wctx, "backing services ready"); err != nil {
+		return err
+	}
+	if err := waitHTTP(wctx, p.placement, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[1])); err != nil {
+		return err
+	}
+	return waitHTTP(wctx, p.scheduler, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[4]))
+}
+
+// build compiles the apps once into the platform's folder (the Go build cache makes it quick).
+func (p *Platform) build(ctx context.Context, topo Topology, ids []string) error {
+	args := []string{"build", "-o", filepath.Join(p.dir, "bin") + "/"}
+	for _, id := range ids {
+		spec, ok := topo.App(id)
+		if !ok {
+			return fmt.Errorf("app %q is not in dapr.yaml", id)
+		}
+		args = append(args, "./"+filepath.Clean(spec.AppDirPath))
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = p.Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go %v: %w\n%s", args, err, out)
+	}
+	return nil
+}
+
+// App returns the running app id; it panics on an id that was not started, a bug in the test.
+func (p *Platform) App(id string) *App {
+	a, ok := p.apps[id]
+	if !ok {
+		panic("harness: app " + id + " was not started")
+	}
+	return a
+}
+
+// Stop ends every process the platform started, apps first, and removes its folder.
+func (p *Platform) Stop() {
+	for i := len(p.order) - 1; i >= 0; i-- {
+		p.order[i].sidecar.stop(10 * time.Second)
+		p.order[i].app.stop(10 * time.Second)
+	}
+	p.scheduler.stop(10 * time.Second)
+	p.placement.stop(10 * time.Second)
+	p.backing.stop(10 * time.Second)
+	if os.Getenv("CANTEEN_KEEP_LOGS") == "" {
+		os.RemoveAll(p.dir)
+	}
+}
+
+// DumpLogs writes the end of every process's log to w, to read when a test failed.
+func (p *Platform) DumpLogs(w io.Writer) {
+	procs := []*proc{p.backing, p.placement, p.scheduler}
+	for _, a := range p.order {
+		procs = append(procs, a.app, a.sidecar)
+	}
+	for _, pr := range procs {
+		if pr != nil {
+			fmt.Fprintf(w, "\n===== %s (last 40 lines of %s) =====\n%s\n", pr.name, pr.log, pr.tail(40))
+		}
+	}
+}
+
+func (p *Platform) logPath(name string) string { return filepath.Join(p.dir, name+".log") }
+
+func waitHTTP(ctx context.Context, pr *proc, url string) error {
+	return poll(ctx, pr, func() bool {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode < 300
+	})
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

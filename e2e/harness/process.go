@@ -1,0 +1,170 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// proc is one child process with its output in a log file. It runs in its own process group so
+// that everything it starts dies with it, and it is killed if the test binary dies first.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{}
+}
+
+func startProc(name, logPath string, env []string, dir string, argv ...string) (*proc, error) {
+	f, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, f, f
+	cmd.Env = append(os.Environ(), env...)
+	// Pdeathsig: a test binary killed mid-run (a panic in a test goroutine, a timeout) takes its
+	// children with it, so no run leaves a process or a port behind.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := spawn(cmd); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	p := &proc{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
+	go func() { cmd.Wait(); f.Close(); close(p.done) }()
+	return p, nil
+}
+
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// spawner starts every child from one goroutine locked to its OS thread for the life of the test
+// binary: Pdeathsig fires when the thread that forked a child ends, and Go may end other threads.
+var (
+	spawner   = make(chan spawnReq)
+	spawnOnce sync.Once
+)
+
+type spawnReq struct {
+	cmd  *exec.Cmd
+	errc chan error
+}
+
+func startSpawner() {
+	go func() {
+		runtime.LockOSThread() // never unlocked: this thread lives as long as the process
+		for r := range spawner {
+			r.errc <- r.cmd.Start()
+		}
+	}()
+}
+
+func spawn(cmd *exec.Cmd) error {
+	spawnOnce.Do(startSpawner)
+	errc := make(chan error, 1)
+	spawner <- spawnReq{cmd, errc}
+	return <-errc
+}
+
+// kill sends SIGKILL to the whole process group (a crash, as kill -9) and waits for the exit.
+func (p *proc) kill() {
+	if p == nil || p.exited() {
+		return
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+}
+
+// stop asks the group to end (SIGTERM) and kills it after grace.
+func (p *proc) stop(grace time.Duration) {
+	if p == nil || p.exited() {
+		return
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(grace):
+		p.kill()
+	}
+	// A group member may outlive its leader; make sure none does.
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+}
+
+// tail returns the last n lines of the process's log.
+func (p *proc) tail(n int) string {
+	b, _ := os.ReadFile(p.log)
+	lines := bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n"))
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
+
+// waitLog waits until the log contains s, failing early when the process exits.
+func (p *proc) waitLog(ctx context.Context, s string) error {
+	return poll(ctx, p, func() bool {
+		b, _ := os.ReadFile(p.log)
+		return strings.Contains(string(b), s)
+	})
+}
+
+// waitPort waits until something accepts connections on the loopback port.
+func (p *proc) waitPort(ctx context.Context, port int) error {
+	return poll(ctx, p, func() bool {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+func poll(ctx context.Context, p *proc, ok func() bool) error {
+	for {
+		if ok() {
+			return nil
+		}
+		if p.exited() {
+			return fmt.Errorf("%s exited early; its log ends:\n%s", p.name, p.tail(30))
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready: %w; its log ends:\n%s", p.name, ctx.Err(), p.tail(30))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// freePorts reserves n distinct free loopback ports by listening on them together, then releases them.
+func freePorts(n int) ([]int, error) {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	ports := make([]int, n)
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return ports, nil
+}

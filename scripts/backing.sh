@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The backing services a component profile needs (components/<profile>/).
+#   backing.sh install PROFILE  installs missing servers from Debian's packages (needs root/sudo).
+#   backing.sh serve PROFILE    runs them in the foreground until stopped: a server already listening
+#                               on its port is used as is; a missing one is started here and stopped
+#                               when this script ends, so nothing is left behind. Tilt and the test
+#                               harness both run this; it prints "backing services ready" when ready.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cmd=${1:?usage: backing.sh install|serve PROFILE}
+profile=${2:-local}
+
+case $profile in
+  local) servers=(redis) ;;
+  postgres-rabbitmq) servers=(postgres rabbitmq) ;;
+  *) die "unknown profile '$profile': expected a folder name under components/" ;;
+esac
+
+port_of() { case $1 in redis) echo 6379 ;; postgres) echo 5432 ;; rabbitmq) echo 5672 ;; esac; }
+binary_of() { case $1 in redis) echo redis-server ;; postgres) echo pg_ctlcluster ;; rabbitmq) echo rabbitmq-server ;; esac; }
+package_of() { case $1 in redis) echo redis-server ;; postgres) echo postgresql ;; rabbitmq) echo rabbitmq-server ;; esac; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install() {
+  local pkgs=()
+  for s in "${servers[@]}"; do command -v "$(binary_of "$s")" >/dev/null 2>&1 || pkgs+=("$(package_of "$s")"); done
+  [ ${#pkgs[@]} -eq 0 ] && { say "backing servers for '$profile' are installed"; return; }
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null || die "installing ${pkgs[*]} needs root: run as root or install sudo"; sudo=sudo; }
+  command -v apt-get >/dev/null || die "no apt-get: install ${pkgs[*]} with your package manager, then run this again"
+  say "installing ${pkgs[*]} from Debian's packages"
+  # Debian starts services after install where it can; keep that from happening (serve starts them).
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null && $sudo chmod +x /usr/sbin/policy-rc.d
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  $sudo rm -f /usr/sbin/policy-rc.d
+}
+
+pids=()
+start() {
+  case $1 in
+    redis) redis-server --port 6379 --bind 127.0.0.1 --save "" --appendonly no --loglevel warning & ;;
+    postgres)
+      local ver; ver=$(ls /etc/postgresql | sort -V | tail -n 1)
+      [ -n "$ver" ] || die "no PostgreSQL cluster in /etc/postgresql"
+      mkdir -p /var/run/postgresql && chown postgres /var/run/postgresql
+      su postgres -c "exec /usr/lib/postgresql/$ver/bin/postgres -D /var/lib/postgresql/$ver/main -c config_file=/etc/postgresql/$ver/main/postgresql.conf" & ;;
+    rabbitmq) rabbitmq-server >"$CANTEEN_CACHE/logs/rabbitmq.log" 2>&1 & ;;
+  esac
+  pids+=($!)
+}
+
+serve() {
+  mkdir -p "$CANTEEN_CACHE/logs"
+  trap 'trap - EXIT; [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null; wait; exit 0' EXIT INT TERM
+  for s in "${servers[@]}"; do
+    if listening "$(port_of "$s")"; then say "$s: using the server already on port $(port_of "$s")"; continue; fi
+    command -v "$(binary_of "$s")" >/dev/null 2>&1 || die "$s is not installed: run 'scripts/backing.sh install $profile' (or make setup)"
+    say "$s: starting on port $(port_of "$s")"
+    start "$s"
+  done
+  for s in "${servers[@]}"; do
+    for _ in $(seq 1 600); do listening "$(port_of "$s")" && break; sleep 0.1; done
+    listening "$(port_of "$s")" || die "$s did not open port $(port_of "$s") within 60 s"
+  done
+  say "backing services ready for profile $profile"
+  sleep infinity & pids+=($!)
+  wait
+}
+
+"$cmd"

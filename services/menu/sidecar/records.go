@@ -1,0 +1,52 @@
+package sidecar
+
+import "github.com/canteen/canteen/services/menu/catalog"
+
+// storeRecord and dishRecord are the stored JSON forms. Field names are the contract with any
+// other implementation reading this store, so they change only with a migration.
+type storeRecord struct {
+	Name    string         `json:"name"`
+	Zone    string         `json:"zone"`
+	Hours   []windowRecord `json:"hours,omitempty"`
+	Busy    bool           `json:"busy"`
+	Version int64          `json:"version"`
+	DishIDs []string       `json:"dish_ids,omitempty"`
+}
+
+type windowRecord struct {
+	Open  string `json:"open"`
+	Close string `json:"close"`
+}
+
+type dishRecord struct {
+	Name       string `json:"name"`
+	Category   string `json:"category"`
+	PriceCents int64  `json:"price_cents"`
+	ImageURL   string `json:"image_url,omitempty"`
+	SoldOut    bool   `json:"sold_out"`
+	Version    int64  `json:"version"`
+}
+
+func toStoreRecord(s catalog.Store) storeRecord {
+	rec := storeRecord{Name: s.Name, Zone: s.Zone, Busy: s.Busy, Version: s.Version, DishIDs: s.DishIDs}
+	for _, w := range s.Hours {
+		rec.Hours = append(rec.Hours, windowRecord(w))
+	}
+	return rec
+}
+
+func (rec storeRecord) domain(id string) catalog.Store {
+	s := catalog.Store{ID: id, Name: rec.Name, Zone: rec.Zone, Busy: rec.Busy, Version: rec.Version, DishIDs: rec.DishIDs}
+	for _, w := range rec.Hours {
+		s.Hours = append(s.Hours, catalog.Window(w))
+	}
+	return s
+}
+
+func toDishRecord(d catalog.Dish) dishRecord {
+	return dishRecord{Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, ImageURL: d.ImageURL, SoldOut: d.SoldOut, Version: d.Version}
+}
+
+func (rec dishRecord) domain(storeID, id string) catalog.Dish {
+	return catalog.Dish{ID: id, StoreID: storeID, Name: rec.Name, Category: rec.Category, PriceCents: rec.PriceCents, ImageURL: rec.ImageURL, SoldOut: rec.SoldOut, Version: rec.Version}
+}
