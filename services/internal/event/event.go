@@ -1,0 +1,65 @@
+// Package event is the vocabulary Canteen's services share over pub/sub: the pub/sub component,
+// topic names and payloads. It is a wire contract: any service, in any language, that reads or
+// writes these JSON shapes takes part. Add fields; never rename or remove one.
+package event
+
+import "time"
+
+// PubSub is the name of the pub/sub component every profile defines.
+const PubSub = "pubsub"
+
+// Topics. Every subscription has a dead-letter topic named Topic + DeadLetterSuffix.
+const (
+	// TopicOrders carries order lifecycle events, written by the order service's state-store outbox
+	// in the same transaction as the order's state change.
+	TopicOrders = "orders"
+	// TopicStock carries stock availability changes from inventory.
+	TopicStock       = "stock"
+	DeadLetterSuffix = "-deadletter"
+)
+
+// Order event types (the Type field of Order).
+const (
+	OrderCreated   = "order.created"
+	OrderCancelled = "order.cancelled"
+	OrderExpired   = "order.expired"
+	OrderPaid      = "order.paid"
+)
+
+// Stock event types (the Type field of Stock).
+const (
+	StockDepleted    = "stock.depleted"
+	StockReplenished = "stock.replenished"
+)
+
+// Order is an order's state after a change. Consumers deduplicate on (OrderID, Type): an order
+// enters each state at most once.
+type Order struct {
+	Type       string    `json:"type"`
+	OrderID    string    `json:"order_id"`
+	CustomerID string    `json:"customer_id"`
+	StoreID    string    `json:"store_id"`
+	Period     string    `json:"period"`
+	Status     string    `json:"status"`
+	Items      []Item    `json:"items"`
+	TotalCents int64     `json:"total_cents"`
+	At         time.Time `json:"at"`
+}
+
+// Item is one line of an order.
+type Item struct {
+	DishID     string `json:"dish_id"`
+	Quantity   int64  `json:"quantity"`
+	PriceCents int64  `json:"price_cents"`
+}
+
+// Stock says a dish's availability in a sale period crossed zero (depleted) or rose from zero
+// (replenished). Available is the count when the event was written; consumers apply the latest.
+type Stock struct {
+	Type      string    `json:"type"`
+	StoreID   string    `json:"store_id"`
+	DishID    string    `json:"dish_id"`
+	Period    string    `json:"period"`
+	Available int64     `json:"available"`
+	At        time.Time `json:"at"`
+}
