@@ -5,9 +5,10 @@
 #                               on its port is used as is; a missing one is started here and stopped
 #                               when this script ends, so nothing is left behind. Tilt and the test
 #                               harness both run this; it prints "backing services ready" when ready.
+#   backing.sh ready PROFILE    exits 0 when every server the profile needs accepts connections.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-cmd=${1:?usage: backing.sh install|serve PROFILE}
+cmd=${1:?usage: backing.sh install|serve|ready PROFILE}
 profile=${2:-local}
 
 case $profile in
@@ -67,4 +68,11 @@ serve() {
   wait
 }
 
-"$cmd"
+ready() {
+  for s in "${servers[@]}"; do listening "$(port_of "$s")" || return 1; done
+}
+
+case $cmd in
+  install|serve|ready) "$cmd" ;;
+  *) die "unknown command '$cmd': expected install, serve or ready" ;;
+esac

@@ -121,13 +121,14 @@ func (p *Platform) startControlPlane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ports, err := freePorts(8)
+	ports, err := freePorts(9)
 	if err != nil {
 		return err
 	}
 	p.placementAddr = fmt.Sprintf("localhost:%d", ports[0])
 	p.placement, err = startProc("placement", p.logPath("placement"), nil, p.dir, filepath.Join(p.daprBin, "placement"),
-		"--port", strconv.Itoa(ports[0]), "--healthz-port", strconv.Itoa(ports[1]), "--metrics-port", strconv.Itoa(ports[2]))
+		"--port", strconv.Itoa(ports[0]), "--healthz-port", strconv.Itoa(ports[1]), "--metrics-port", strconv.Itoa(ports[2]),
+		"--initial-cluster", fmt.Sprintf("dapr-placement-0=127.0.0.1:%d", ports[8]))
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,8 @@ func Decode(c *gin.Context, dst any) bool {
 	switch {
 	case errors.As(err, &tooBig):
 		Write(c, http.StatusRequestEntityTooLarge, CodeTooLarge, "", fmt.Sprintf("request body is over %d bytes", MaxBody))
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		Write(c, http.StatusBadRequest, CodeInvalid, "", "request body must be a JSON object")
 	case errors.As(err, &typeErr):
 		Write(c, http.StatusBadRequest, CodeInvalid, typeErr.Field, fmt.Sprintf("%s must be a JSON %s", typeErr.Field, typeErr.Type.Kind()))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -3,6 +3,7 @@ package catalog
 import (
 	"net/url"
 	"strings"
+	"time"
 )
 
 // DishInput is what staff send to create or replace a dish.
@@ -14,7 +15,9 @@ type DishInput struct {
 	SoldOut    bool
 }
 
-// Dish is one item on a store's menu. Version counts its updates; callers echo it to update.
+// Dish is one item on a store's menu. Version counts staff updates; callers echo it to update.
+// SoldOut is the staff's switch; OutOfStock follows inventory's stock events, as of StockAsOf, and
+// changes no Version so that it never makes a staff edit stale.
 type Dish struct {
 	ID         string
 	StoreID    string
@@ -24,6 +27,22 @@ type Dish struct {
 	ImageURL   string
 	SoldOut    bool
 	Version    int64
+	OutOfStock bool
+	StockAsOf  time.Time
+}
+
+// Orderable reports whether customers can order the dish now.
+func (d Dish) Orderable() bool { return !d.SoldOut && !d.OutOfStock }
+
+// ApplyStock records inventory's word that the dish is (or is no longer) out of stock as of at.
+// Events arrive at least once and in any order, so an older or repeated one changes nothing; it
+// reports whether the dish changed.
+func (d *Dish) ApplyStock(outOfStock bool, at time.Time) bool {
+	if !at.After(d.StockAsOf) {
+		return false
+	}
+	d.OutOfStock, d.StockAsOf = outOfStock, at
+	return true
 }
 
 // Validate checks the input field by field and names the first field at fault.
@@ -69,6 +88,6 @@ func (d Dish) Update(version int64, in DishInput) (Dish, error) {
 	if err != nil {
 		return Dish{}, err
 	}
-	next.Version = d.Version + 1
+	next.Version, next.OutOfStock, next.StockAsOf = d.Version+1, d.OutOfStock, d.StockAsOf
 	return next, nil
 }

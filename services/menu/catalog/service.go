@@ -125,6 +125,24 @@ func (s *Service) UpdateDish(ctx context.Context, storeID, id string, version in
 	return out, err
 }
 
+// ApplyStock marks a dish out of stock or back in stock from an inventory event written at at.
+// A dish this service does not know is not an error: the event may concern a dish created elsewhere
+// or deleted since, and redelivering it would never help.
+func (s *Service) ApplyStock(ctx context.Context, storeID, dishID string, outOfStock bool, at time.Time) error {
+	err := occ.Retry(ctx, func(ctx context.Context) error {
+		d, tok, err := s.repo.Dish(ctx, storeID, dishID)
+		if err != nil || !d.ApplyStock(outOfStock, at) {
+			return err
+		}
+		return s.repo.PutDish(ctx, d, tok)
+	})
+	s.menus.forget(storeID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // Menu is what a customer browses: a store and its dishes grouped by category.
 type Menu struct {
 	Store      Store

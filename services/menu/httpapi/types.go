@@ -44,6 +44,8 @@ type dishResponse struct {
 	PriceCents int64  `json:"price_cents"`
 	ImageURL   string `json:"image_url,omitempty"`
 	SoldOut    bool   `json:"sold_out"`
+	OutOfStock bool   `json:"out_of_stock"`
+	Orderable  bool   `json:"orderable"`
 	Version    int64  `json:"version"`
 }
 
@@ -78,7 +80,10 @@ func toStoreResponse(s catalog.Store) storeResponse {
 }
 
 func toDishResponse(d catalog.Dish) dishResponse {
-	return dishResponse{ID: d.ID, StoreID: d.StoreID, Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, ImageURL: d.ImageURL, SoldOut: d.SoldOut, Version: d.Version}
+	return dishResponse{
+		ID: d.ID, StoreID: d.StoreID, Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, ImageURL: d.ImageURL,
+		SoldOut: d.SoldOut, OutOfStock: d.OutOfStock, Orderable: d.Orderable(), Version: d.Version,
+	}
 }
 
 func toMenuResponse(m catalog.Menu) menuResponse {

@@ -1,6 +1,10 @@
 package sidecar
 
-import "github.com/canteen/canteen/services/menu/catalog"
+import (
+	"time"
+
+	"github.com/canteen/canteen/services/menu/catalog"
+)
 
 // storeRecord and dishRecord are the stored JSON forms. Field names are the contract with any
 // other implementation reading this store, so they change only with a migration.
@@ -19,12 +23,14 @@ type windowRecord struct {
 }
 
 type dishRecord struct {
-	Name       string `json:"name"`
-	Category   string `json:"category"`
-	PriceCents int64  `json:"price_cents"`
-	ImageURL   string `json:"image_url,omitempty"`
-	SoldOut    bool   `json:"sold_out"`
-	Version    int64  `json:"version"`
+	Name       string    `json:"name"`
+	Category   string    `json:"category"`
+	PriceCents int64     `json:"price_cents"`
+	ImageURL   string    `json:"image_url,omitempty"`
+	SoldOut    bool      `json:"sold_out"`
+	Version    int64     `json:"version"`
+	OutOfStock bool      `json:"out_of_stock,omitempty"`
+	StockAsOf  time.Time `json:"stock_as_of,omitzero"`
 }
 
 func toStoreRecord(s catalog.Store) storeRecord {
@@ -44,9 +50,12 @@ func (rec storeRecord) domain(id string) catalog.Store {
 }
 
 func toDishRecord(d catalog.Dish) dishRecord {
-	return dishRecord{Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, ImageURL: d.ImageURL, SoldOut: d.SoldOut, Version: d.Version}
+	return dishRecord{Name: d.Name, Category: d.Category, PriceCents: d.PriceCents, ImageURL: d.ImageURL, SoldOut: d.SoldOut, Version: d.Version, OutOfStock: d.OutOfStock, StockAsOf: d.StockAsOf}
 }
 
 func (rec dishRecord) domain(storeID, id string) catalog.Dish {
-	return catalog.Dish{ID: id, StoreID: storeID, Name: rec.Name, Category: rec.Category, PriceCents: rec.PriceCents, ImageURL: rec.ImageURL, SoldOut: rec.SoldOut, Version: rec.Version}
+	return catalog.Dish{
+		ID: id, StoreID: storeID, Name: rec.Name, Category: rec.Category, PriceCents: rec.PriceCents,
+		ImageURL: rec.ImageURL, SoldOut: rec.SoldOut, Version: rec.Version, OutOfStock: rec.OutOfStock, StockAsOf: rec.StockAsOf,
+	}
 }
