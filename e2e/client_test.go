@@ -22,6 +22,13 @@ type response struct {
 // call sends method url with body (a string is sent raw, anything else as JSON) and reads the answer.
 func call(t testing.TB, method, url string, body any) response {
 	t.Helper()
+	r, err := tryCall(method, url, body)
+	require.NoError(t, err)
+	return r
+}
+
+// tryCall is call for callers that expect transport errors (a server being restarted).
+func tryCall(method, url string, body any) (response, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -29,18 +36,23 @@ func call(t testing.TB, method, url string, body any) response {
 		rd = bytes.NewBufferString(b)
 	default:
 		raw, err := json.Marshal(b)
-		require.NoError(t, err)
+		if err != nil {
+			return response{}, err
+		}
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, url, rd)
-	require.NoError(t, err)
+	if err != nil {
+		return response{}, err
+	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := httpClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return response{}, err
+	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return response{Status: resp.StatusCode, Body: raw}
+	return response{Status: resp.StatusCode, Body: raw}, err
 }
 
 // decode unmarshals the body into a fresh T, failing the test when it is not that JSON.

@@ -1,0 +1,57 @@
+package stocktest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/inventory/stock"
+)
+
+// RunRepositoryContract checks what stock relies on from any Repository: buckets and records read
+// back as written, a stale token is refused, and creating an existing reservation record is refused.
+func RunRepositoryContract(t *testing.T, repo stock.Repository) {
+	ctx := context.Background()
+	item := func() stock.Item {
+		return stock.Item{StoreID: uuid.NewString(), DishID: "d", Period: "2026-11-25.lunch"}
+	}
+
+	t.Run("absent buckets read as zero with no token", func(t *testing.T) {
+		bs, toks, err := repo.Buckets(ctx, item(), 3)
+		require.NoError(t, err)
+		assert.Equal(t, make([]stock.Bucket, 3), bs)
+		assert.Equal(t, make([]stock.Token, 3), toks)
+	})
+
+	t.Run("bucket round trip; stale token refused", func(t *testing.T) {
+		it := item()
+		b := stock.Bucket{Restocked: 10, Available: 7, Holds: map[string]int64{"o1": 3}, Restocks: []string{"r1"}, Buckets: 2}
+		require.NoError(t, repo.PutBucket(ctx, it, 1, b, ""))
+		bs, toks, err := repo.Buckets(ctx, it, 2)
+		require.NoError(t, err)
+		assert.Equal(t, b, bs[1])
+		require.NotEmpty(t, toks[1])
+		bs[1].Available = 6
+		require.NoError(t, repo.PutBucket(ctx, it, 1, bs[1], toks[1]))
+		assert.ErrorIs(t, repo.PutBucket(ctx, it, 1, bs[1], toks[1]), occ.ErrConflict)
+	})
+
+	t.Run("reservation record: created once, then guarded by its token", func(t *testing.T) {
+		_, _, err := repo.Reservation(ctx, uuid.NewString())
+		assert.ErrorIs(t, err, stock.ErrNotFound)
+
+		r := stock.Reservation{OrderID: uuid.NewString(), Status: stock.Reserved, Lines: []stock.Line{{Item: item(), Quantity: 2}}}
+		require.NoError(t, repo.CreateReservation(ctx, r))
+		assert.ErrorIs(t, repo.CreateReservation(ctx, stock.Reservation{OrderID: r.OrderID, Status: stock.Released}), occ.ErrConflict)
+		got, tok, err := repo.Reservation(ctx, r.OrderID)
+		require.NoError(t, err)
+		assert.Equal(t, r, got)
+		got.Status = stock.Confirmed
+		require.NoError(t, repo.PutReservation(ctx, got, tok))
+		assert.ErrorIs(t, repo.PutReservation(ctx, got, tok), occ.ErrConflict)
+	})
+}
