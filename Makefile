@@ -5,7 +5,7 @@
 # The other targets are their steps.
 
 PROFILE  ?= local
-PROFILES ?= local
+PROFILES ?= local postgres-rabbitmq
 TILT     ?= $(HOME)/.local/bin/tilt
 GOTEST   ?= go test -race -count=1 -timeout 20m
 

@@ -71,3 +71,5 @@ type apiError struct {
 		Field   string `json:"field"`
 	} `json:"error"`
 }
+
+func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }

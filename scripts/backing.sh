@@ -63,9 +63,24 @@ serve() {
     for _ in $(seq 1 600); do listening "$(port_of "$s")" && break; sleep 0.1; done
     listening "$(port_of "$s")" || die "$s did not open port $(port_of "$s") within 60 s"
   done
+  prepare
   say "backing services ready for profile $profile"
   sleep infinity & pids+=($!)
   wait
+}
+
+# prepare creates what the profile's components expect inside the servers, idempotently.
+prepare() {
+  case $profile in
+    postgres-rabbitmq)
+      # Over the local socket as the postgres OS user (peer auth on a fresh Debian install): the
+      # database, and a password so that TCP logins work whatever pg_hba.conf says.
+      # (Several harnesses may prepare at once: a lost CREATE race is fine, a missing database not.)
+      su postgres -c "psql -qc 'CREATE DATABASE canteen'" >/dev/null 2>&1 || true
+      su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='canteen'\"" | grep -q 1 ||
+        die "could not create the PostgreSQL database 'canteen'"
+      su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'canteen'\"" >/dev/null ;;
+  esac
 }
 
 ready() {
