@@ -9,7 +9,7 @@ PROFILES ?= local postgres-rabbitmq
 TILT     ?= $(HOME)/.local/bin/tilt
 GOTEST   ?= go test -race -count=1 -timeout 20m
 
-.PHONY: run test setup vet test-profiles tilt-ci
+.PHONY: run test setup vet test-profiles tilt-ci bench
 
 run: setup
 	@echo "Starting Canteen on profile $(PROFILE). Ctrl-C stops everything."
@@ -38,3 +38,7 @@ test-profiles:
 
 tilt-ci:
 	CANTEEN_PROFILE=$(PROFILE) $(TILT) ci -f tilt/Tiltfile
+
+# The flash-sale benchmark with its baselines (see BENCHMARKS.md); not part of make test.
+bench: setup
+	go run ./e2e/loadgen -scenario flashsale

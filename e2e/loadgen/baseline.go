@@ -34,7 +34,7 @@ func redisBaseline(ctx context.Context) string {
 // sidecarSave saves distinct keys through one sidecar's HTTP state API.
 func sidecarSave(ctx context.Context, c *http.Client, app *harness.App, o options) Result {
 	url := app.DaprURL("/v1.0/state/statestore")
-	return Run(ctx, "raw sidecar state save", o.rate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
+	return Run(ctx, "raw sidecar state save", o.baseRate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
 		body := fmt.Sprintf(`[{"key":"bench-%d","value":{"n":%d}}]`, i, i)
 		return send(ctx, c, http.MethodPost, url, body)
 	})
@@ -42,7 +42,7 @@ func sidecarSave(ctx context.Context, c *http.Client, app *harness.App, o option
 
 // sidecarGet reads back keys written by sidecarSave.
 func sidecarGet(ctx context.Context, c *http.Client, app *harness.App, o options) Result {
-	return Run(ctx, "raw sidecar state get", o.rate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
+	return Run(ctx, "raw sidecar state get", o.baseRate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
 		return send(ctx, c, http.MethodGet, app.DaprURL(fmt.Sprintf("/v1.0/state/statestore/bench-%d", i%1000)), "")
 	})
 }

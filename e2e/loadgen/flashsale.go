@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/canteen/canteen/e2e/harness"
@@ -39,27 +40,53 @@ func flashSale(ctx context.Context, c *http.Client, inv *harness.App, o options,
 	if buckets > 1 {
 		name = fmt.Sprintf("flash sale, %d buckets", buckets)
 	}
+	var mu sync.Mutex
+	told := map[string]Outcome{} // what each buyer was answered
 	res := Run(ctx, name, o.rate, o.buyers, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
-		body := fmt.Sprintf(`{"order_id":"o-%s-%d","items":[{"store_id":%q,"dish_id":%q,"period":%q,"quantity":1}]}`, sale, i, store, dish, period)
-		switch out := send(ctx, c, http.MethodPost, inv.URL("reservations"), body); out {
-		case "409":
-			return "sold_out"
-		default:
-			return out
-		}
+		order := fmt.Sprintf("o-%s-%d", sale, i)
+		out := reserve(ctx, c, inv, order, store, dish, period)
+		mu.Lock()
+		told[order] = out
+		mu.Unlock()
+		return out
 	})
 
 	var v stockView
 	if err := getJSON(ctx, c, inv.URL(fmt.Sprintf("stock/%s/%s/%s", store, dish, period)), &v); err != nil {
 		return res, "", fmt.Errorf("audit: %w", err)
 	}
-	reserved := int64(res.Outcomes[""])
-	audit := fmt.Sprintf("%d reserved of %d, available %d, holds %d", v.Reserved, v.Restocked, v.Available, len(v.Holds))
-	if v.Restocked != int64(o.stock) || v.Reserved != reserved || int64(len(v.Holds)) != reserved ||
-		v.Sold+v.Reserved+v.Available != v.Restocked || v.Available < 0 || (reserved < int64(o.stock) && res.Outcomes["sold_out"] > 0 && v.Available != 0) {
-		return res, audit, fmt.Errorf("%s: invariant broken: %s with %d answered reserved", name, audit, reserved)
+	// Every hold must belong to a buyer told "reserved", or to one whose answer was lost (a 5xx or
+	// a timeout under overload: the hold stands and a retry with the same order id gets it); never
+	// to a buyer told "sold out". Units must add up and none be sold twice.
+	var ambiguous int
+	for _, h := range v.Holds {
+		out, known := told[h.OrderID]
+		switch {
+		case !known:
+			return res, "", fmt.Errorf("%s: a hold of %s, an order nobody placed", name, h.OrderID)
+		case out == "":
+		case out == "sold_out":
+			return res, "", fmt.Errorf("%s: %s holds a unit but was told sold out", name, h.OrderID)
+		default:
+			ambiguous++
+		}
+	}
+	audit := fmt.Sprintf("%d held of %d (%d told reserved, %d whose answer was lost to a 5xx/timeout), available %d",
+		v.Reserved, v.Restocked, res.Outcomes[""], ambiguous, v.Available)
+	if v.Restocked != int64(o.stock) || v.Sold+v.Reserved+v.Available != v.Restocked || v.Available < 0 ||
+		int64(len(v.Holds)) != v.Reserved || int64(res.Outcomes[""]+ambiguous) != v.Reserved {
+		return res, audit, fmt.Errorf("%s: invariant broken: %s", name, audit)
 	}
 	return res, audit, nil
+}
+
+// reserve asks inventory for one unit for order.
+func reserve(ctx context.Context, c *http.Client, inv *harness.App, order, store, dish, period string) Outcome {
+	body := fmt.Sprintf(`{"order_id":%q,"items":[{"store_id":%q,"dish_id":%q,"period":%q,"quantity":1}]}`, order, store, dish, period)
+	if out := send(ctx, c, http.MethodPost, inv.URL("reservations"), body); out != "409" {
+		return out
+	}
+	return "sold_out"
 }
 
 func getJSON(ctx context.Context, c *http.Client, url string, v any) error {

@@ -25,6 +25,7 @@ import (
 type options struct {
 	scenario    string
 	rate        float64
+	baseRate    float64
 	requests    int
 	maxInFlight int
 	stock       int
@@ -35,7 +36,8 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.scenario, "scenario", "all", "baseline | flashsale | all")
-	flag.Float64Var(&o.rate, "rate", 4000, "offered load, requests per second")
+	flag.Float64Var(&o.rate, "rate", 4000, "offered load of the scenarios, requests per second")
+	flag.Float64Var(&o.baseRate, "baseline-rate", 20000, "offered load of the baselines: above capacity, so that they measure it")
 	flag.IntVar(&o.requests, "requests", 20000, "requests per baseline measurement")
 	flag.IntVar(&o.maxInFlight, "max-in-flight", 256, "concurrent requests at most; arrivals beyond are counted late")
 	flag.IntVar(&o.stock, "stock", 1000, "flash sale: units of the one dish")

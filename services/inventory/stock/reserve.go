@@ -126,7 +126,11 @@ func (s *Service) hold(ctx context.Context, order string, l Line) error {
 			if n == 1 {
 				return nil // one key: a duplicate could not have written anywhere else
 			}
-			return occ.ErrConflict // read again: a duplicate may have raced into another bucket
+			// A duplicate may have raced into another bucket: read again and keep one hold.
+			if bs, toks, err = s.repo.Buckets(ctx, l.Item, n); err != nil {
+				return err
+			}
+			return s.dedupe(ctx, l.Item, order, bs, toks, holding(bs, order))
 		}
 		return &SoldOutError{Item: l.Item}
 	})
