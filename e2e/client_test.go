@@ -29,6 +29,11 @@ func call(t testing.TB, method, url string, body any) response {
 
 // tryCall is call for callers that expect transport errors (a server being restarted).
 func tryCall(method, url string, body any) (response, error) {
+	return tryCallWith(method, url, body, nil)
+}
+
+// tryCallWith is tryCall with extra request headers.
+func tryCallWith(method, url string, body any, headers map[string]string) (response, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -46,6 +51,11 @@ func tryCall(method, url string, body any) (response, error) {
 		return response{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
+	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		return response{}, err

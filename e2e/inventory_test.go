@@ -174,7 +174,7 @@ func TestCancelledOrderEventReturnsStockOnce(t *testing.T) {
 		r := call(t, http.MethodPost, platform.App("inventory").DaprURL("/v1.0/publish/pubsub/orders"), cancelled)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 	}
-	require.Eventually(t, func() bool { return readStock(t, store, "dumplings").Available == 8 }, 20*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return readStock(t, store, "dumplings").Available == 8 }, 60*time.Second, 100*time.Millisecond)
 	time.Sleep(time.Second) // the duplicate's chance to wrongly return the units a second time
 	v := readStock(t, store, "dumplings")
 	assert.EqualValues(t, 8, v.Available)

@@ -12,5 +12,5 @@ import (
 var platform *harness.Platform
 
 func TestMain(m *testing.M) {
-	os.Exit(harness.Run(m, harness.Options{Apps: []string{"menu", "inventory"}}, &platform))
+	os.Exit(harness.Run(m, harness.Options{}, &platform))
 }

@@ -41,7 +41,7 @@ func TestMenuFollowsStockEvents(t *testing.T) {
 	t0 := time.Now().UTC()
 
 	publishStock(t, stockDepleted, s.ID, d.ID, t0)
-	require.Eventually(t, func() bool { return read().OutOfStock }, 20*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return read().OutOfStock }, 60*time.Second, 100*time.Millisecond)
 	assert.False(t, read().Orderable)
 
 	// A poison message, then a replenishment older than the depletion: neither changes the dish.
@@ -51,7 +51,7 @@ func TestMenuFollowsStockEvents(t *testing.T) {
 	// Then the same depletion again (a redelivery) and a newer replenishment, which must win.
 	publishStock(t, stockDepleted, s.ID, d.ID, t0)
 	publishStock(t, stockReplenished, s.ID, d.ID, t0.Add(time.Second))
-	require.Eventually(t, func() bool { return !read().OutOfStock }, 20*time.Second, 100*time.Millisecond)
+	require.Eventually(t, func() bool { return !read().OutOfStock }, 60*time.Second, 100*time.Millisecond)
 	assert.True(t, read().Orderable)
 	assert.EqualValues(t, 1, read().Version, "stock events must not make a staff edit stale")
 

@@ -107,8 +107,10 @@ func (s *Service) hold(ctx context.Context, order string, l Line) error {
 		}
 		v := view(l.Item, bs)
 		if v.Available < l.Quantity {
-			if v.Available == 0 {
-				s.sawSoldOut(l.Item)
+			if v.Available == 0 && s.sawSoldOut(l.Item) {
+				// With buckets the order that took the last unit may have read another bucket
+				// before it emptied and so not known it was last: whoever first sees zero says so.
+				s.stockChanged(ctx, l.Item, 1, 0)
 			}
 			return &SoldOutError{Item: l.Item}
 		}

@@ -180,10 +180,14 @@ func (s *Service) recentlySoldOut(it Item) bool {
 	return ok && time.Since(t) < s.soldOutFor
 }
 
-func (s *Service) sawSoldOut(it Item) {
+// sawSoldOut records that the item was seen at zero and reports whether that is news to this
+// replica (no memo of it within soldOutFor).
+func (s *Service) sawSoldOut(it Item) bool {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, seen := s.soldOut[it]
 	s.soldOut[it] = time.Now()
-	s.mu.Unlock()
+	return !seen || time.Since(t) >= s.soldOutFor
 }
 
 func cloneBucket(b Bucket) Bucket {

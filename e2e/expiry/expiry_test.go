@@ -1,0 +1,96 @@
+// Package expiry tests that unpaid orders expire and return their stock, with a payment timeout
+// of seconds (its own platform, so that the main suite's orders do not expire under it).
+package expiry
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/e2e/harness"
+)
+
+var platform *harness.Platform
+
+func TestMain(m *testing.M) {
+	os.Exit(harness.Run(m, harness.Options{Env: map[string]map[string]string{"order": {"ORDER_PAYMENT_TIMEOUT": "3s"}}}, &platform))
+}
+
+const period = "2026-11-25.dinner"
+
+// send calls url through Dapr with a JSON body and headers, and decodes a JSON answer into out.
+func send(t *testing.T, method, url string, body any, headers map[string]string, out any) int {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	if out != nil && resp.StatusCode < 300 {
+		require.NoError(t, json.Unmarshal(raw, out), "%s", raw)
+	}
+	return resp.StatusCode
+}
+
+type stock struct{ Restocked, Reserved, Available int64 }
+
+// An unpaid order expires after the payment timeout through a Dapr job, its stock returns once,
+// and the expiry event delivered again changes nothing.
+func TestUnpaidOrderExpiresAndReturnsStockOnce(t *testing.T) {
+	menu, inv, ord := platform.App("menu"), platform.App("inventory"), platform.App("order")
+	var st, d struct{ ID string }
+	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": "Night Canteen", "zone": "east"}, nil, &st))
+	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": "Congee", "category": "Late", "price_cents": 600}, nil, &d))
+	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": 10, "restock_id": uuid.NewString()}, nil, nil))
+	stockURL := inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period))
+	read := func() stock {
+		var s stock
+		require.Equal(t, 200, send(t, "GET", stockURL, nil, nil, &s))
+		return s
+	}
+
+	customer := "night-owl-" + uuid.NewString()[:8]
+	as := map[string]string{"X-Customer-Id": customer, "Idempotency-Key": uuid.NewString()}
+	var o struct{ ID, Status string }
+	require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 4}}}, as, &o))
+	assert.EqualValues(t, 4, read().Reserved)
+
+	require.Eventually(t, func() bool {
+		var got struct{ Status string }
+		send(t, "GET", ord.URL("orders/"+o.ID), nil, as, &got)
+		return got.Status == "expired"
+	}, 60*time.Second, 250*time.Millisecond, "the order should expire after its 3 s payment timeout")
+	require.Eventually(t, func() bool { return read().Available == 10 }, 30*time.Second, 100*time.Millisecond)
+
+	// The expiry event delivered a second time, and the order's job firing again: nothing changes.
+	event := map[string]any{"type": "order.expired", "order_id": o.ID, "store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 4, "price_cents": 600}}}
+	require.Equal(t, 204, send(t, "POST", inv.DaprURL("/v1.0/publish/pubsub/orders"), event, nil, nil))
+	time.Sleep(2 * time.Second)
+	s := read()
+	assert.EqualValues(t, 10, s.Available)
+	assert.EqualValues(t, 0, s.Reserved)
+
+	// An expired order cannot be cancelled any more.
+	assert.Equal(t, http.StatusConflict, send(t, "POST", ord.URL("orders/"+o.ID+"/cancel"), nil, as, nil))
+}

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+type checkoutRequest struct {
+	StoreID string `json:"store_id"`
+	Period  string `json:"period"`
+	Items   []struct {
+		DishID   string `json:"dish_id"`
+		Quantity int64  `json:"quantity"`
+	} `json:"items"`
+}
+
+type itemResponse struct {
+	DishID     string `json:"dish_id"`
+	Quantity   int64  `json:"quantity"`
+	PriceCents int64  `json:"price_cents"`
+}
+
+type orderResponse struct {
+	ID         string         `json:"id"`
+	CustomerID string         `json:"customer_id"`
+	StoreID    string         `json:"store_id"`
+	Period     string         `json:"period"`
+	Items      []itemResponse `json:"items"`
+	TotalCents int64          `json:"total_cents"`
+	Status     string         `json:"status"`
+	CreatedAt  time.Time      `json:"created_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
+}
+
+type listResponse struct {
+	Orders []orderResponse `json:"orders"`
+}
+
+func (r checkoutRequest) domain(customer, key string) ordering.CheckoutRequest {
+	out := ordering.CheckoutRequest{CustomerID: customer, IdempotencyKey: key, StoreID: r.StoreID, Period: r.Period}
+	for _, it := range r.Items {
+		out.Items = append(out.Items, ordering.ItemRequest{DishID: it.DishID, Quantity: it.Quantity})
+	}
+	return out
+}
+
+func toOrderResponse(o ordering.Order) orderResponse {
+	out := orderResponse{ID: o.ID, CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, TotalCents: o.TotalCents,
+		Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Items: make([]itemResponse, 0, len(o.Items))}
+	for _, it := range o.Items {
+		out.Items = append(out.Items, itemResponse(it))
+	}
+	return out
+}
+
+func toListResponse(orders []ordering.Order) listResponse {
+	out := listResponse{Orders: make([]orderResponse, 0, len(orders))}
+	for _, o := range orders {
+		out.Orders = append(out.Orders, toOrderResponse(o))
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package sidecar
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sort"
+
+	dapr "github.com/dapr/go-sdk/client"
+
+	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+// storeShards splits a store's day of orders over several index keys: a flash sale appends
+// hundreds of orders to one store's day at once, and one key would make them queue on its ETag.
+const storeShards = 8
+
+func customerIndexKey(c string) string { return "idx:customer:" + c }
+
+func storeIndexKey(store, date string, shard int) string {
+	return fmt.Sprintf("idx:store:%s:%s:%d", store, date, shard)
+}
+
+// Index adds the order to its customer's and its store-day's index, once.
+func (s *Store) Index(ctx context.Context, o ordering.Order) error {
+	h := fnv.New32a()
+	h.Write([]byte(o.ID))
+	for _, key := range []string{customerIndexKey(o.CustomerID), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
+		if err := occ.Retry(ctx, func(ctx context.Context) error { return s.addToIndex(ctx, key, o.ID) }); err != nil {
+			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) addToIndex(ctx context.Context, key, id string) error {
+	it, err := s.Client.GetState(ctx, s.StateStore, key, nil)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	if len(it.Value) > 0 {
+		if err := json.Unmarshal(it.Value, &ids); err != nil {
+			return fmt.Errorf("decode %s: %w", key, err)
+		}
+	}
+	if slices.Contains(ids, id) {
+		return nil
+	}
+	raw, _ := json.Marshal(append(ids, id))
+	item := &dapr.SetStateItem{Key: key, Value: raw, Options: firstWrite}
+	if it.Etag != "" {
+		item.Etag = &dapr.ETag{Value: it.Etag}
+	}
+	if err := s.Client.SaveBulkState(ctx, s.StateStore, item); err != nil {
+		return fmt.Errorf("save %s: %w", key, conflictOr(err))
+	}
+	return nil
+}
+
+// List returns the orders of a customer (newest first) or of a store's day (oldest first).
+func (s *Store) List(ctx context.Context, q ordering.Query) ([]ordering.Order, error) {
+	keys := []string{customerIndexKey(q.CustomerID)}
+	if q.StoreID != "" {
+		keys = keys[:0]
+		for i := range storeShards {
+			keys = append(keys, storeIndexKey(q.StoreID, q.Date, i))
+		}
+	}
+	ids, err := s.bulkIDs(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	orders, err := s.bulkOrders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(orders, func(a, b int) bool {
+		if q.StoreID != "" {
+			return orders[a].CreatedAt.Before(orders[b].CreatedAt)
+		}
+		return orders[a].CreatedAt.After(orders[b].CreatedAt)
+	})
+	if q.Limit > 0 && len(orders) > q.Limit {
+		orders = orders[:q.Limit]
+	}
+	return orders, nil
+}
+
+func (s *Store) bulkIDs(ctx context.Context, keys []string) ([]string, error) {
+	items, err := s.bulk(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, it := range items {
+		var part []string
+		if err := json.Unmarshal(it.Value, &part); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
+		}
+		ids = append(ids, part...)
+	}
+	return ids, nil
+}
+
+func (s *Store) bulkOrders(ctx context.Context, ids []string) ([]ordering.Order, error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = orderKey(id)
+	}
+	items, err := s.bulk(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ordering.Order, 0, len(items))
+	for _, it := range items {
+		var rec orderRecord
+		if err := json.Unmarshal(it.Value, &rec); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
+		}
+		out = append(out, rec.domain(it.Key[len("order:"):]))
+	}
+	return out, nil
+}
+
+// bulk reads keys, dropping absent ones.
+func (s *Store) bulk(ctx context.Context, keys []string) ([]*dapr.BulkStateItem, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	items, err := s.Client.GetBulkState(ctx, s.StateStore, keys, nil, 8)
+	if err != nil {
+		return nil, err
+	}
+	out := items[:0]
+	for _, it := range items {
+		if it.Error != "" {
+			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
+		}
+		if len(it.Value) > 0 {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}

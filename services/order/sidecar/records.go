@@ -1,0 +1,57 @@
+package sidecar
+
+import (
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+// orderRecord is an order's stored JSON form: the contract with any other implementation
+// reading this store, changed only with a migration.
+type orderRecord struct {
+	CustomerID  string       `json:"customer_id"`
+	StoreID     string       `json:"store_id"`
+	Period      string       `json:"period"`
+	Items       []itemRecord `json:"items"`
+	TotalCents  int64        `json:"total_cents"`
+	Status      string       `json:"status"`
+	RequestHash string       `json:"request_hash"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+type itemRecord struct {
+	DishID     string `json:"dish_id"`
+	Quantity   int64  `json:"quantity"`
+	PriceCents int64  `json:"price_cents"`
+}
+
+func toOrderRecord(o ordering.Order) orderRecord {
+	rec := orderRecord{CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, TotalCents: o.TotalCents,
+		Status: string(o.Status), RequestHash: o.RequestHash, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	for _, it := range o.Items {
+		rec.Items = append(rec.Items, itemRecord(it))
+	}
+	return rec
+}
+
+func (r orderRecord) domain(id string) ordering.Order {
+	o := ordering.Order{ID: id, CustomerID: r.CustomerID, StoreID: r.StoreID, Period: r.Period, TotalCents: r.TotalCents,
+		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	for _, it := range r.Items {
+		o.Items = append(o.Items, ordering.Item(it))
+	}
+	return o
+}
+
+// conflictOr maps a stale-ETag refusal of a single save (gRPC Aborted) to occ.ErrConflict.
+func conflictOr(err error) error {
+	if status.Code(err) == codes.Aborted {
+		return occ.ErrConflict
+	}
+	return err
+}
