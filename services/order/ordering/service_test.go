@@ -203,4 +203,3 @@ func count(es []event.Order, typ string) int {
 	}
 	return n
 }
-
