@@ -206,7 +206,7 @@ func TestReservationBadInputGets4xxAndHoldsNothing(t *testing.T) {
 		{"huge quantity", map[string]any{"order_id": "o1", "items": []any{item("rice", 1000000)}}, 400, "invalid_argument", "items[0].quantity"},
 		{"quantity as text", map[string]any{"order_id": "o1", "items": []any{item("rice", "2")}}, 400, "invalid_argument", "items.quantity"},
 		{"bad period", map[string]any{"order_id": "o1", "items": []any{map[string]any{"store_id": store, "dish_id": "rice", "period": "lunch", "quantity": 1}}}, 400, "invalid_argument", "items[0].period"},
-		{"unknown dish", map[string]any{"order_id": "o1", "items": []any{item("rice", 1), item("caviar", 1)}}, 404, "unknown_stock", ""},
+		{"unknown dish", map[string]any{"order_id": "o1", "items": []any{item("rice", 1), item("caviar", 1)}}, 404, "unknown_stock", "items[1]"},
 		{"more than there is", map[string]any{"order_id": "o2", "items": []any{item("rice", 11)}}, 409, "sold_out", "items[0]"},
 	}
 	for _, tc := range cases {

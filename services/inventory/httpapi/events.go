@@ -32,13 +32,17 @@ func ordersRoute(svc *stock.Service) subscribe.Route {
 		default:
 			return nil
 		}
-		var inv *stock.InvalidError
+		var (
+			inv     *stock.InvalidError
+			soldOut *stock.SoldOutError
+		)
 		switch {
 		case errors.As(err, &inv):
 			return fmt.Errorf("order event %s of %s: %w: %w", e.Type, e.OrderID, subscribe.ErrPoison, err)
-		case errors.Is(err, stock.ErrConfirmed), errors.Is(err, stock.ErrReleased), errors.Is(err, stock.ErrNotFound):
+		case errors.Is(err, stock.ErrConfirmed), errors.Is(err, stock.ErrReleased), errors.Is(err, stock.ErrNotFound), errors.As(err, &soldOut):
 			// The order's stock already took the other way (paid before the cancel landed, or the
-			// reverse): that outcome stands and the payment side reconciles with a refund.
+			// reverse, or never reserved): that outcome stands, redelivery cannot change it, and
+			// the payment side reconciles with a refund.
 			return nil
 		}
 		return err

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -42,11 +44,12 @@ func (h *handler) reserve(c *gin.Context) {
 		return
 	}
 	lines := toLines(req.Items)
-	if err := h.svc.Reserve(c, req.OrderID, lines); err != nil {
+	st, err := h.svc.Reserve(c, req.OrderID, lines)
+	if err != nil {
 		h.fail(c, err, lines)
 		return
 	}
-	c.JSON(http.StatusCreated, reservationResponse{OrderID: req.OrderID, Status: string(stock.Reserved)})
+	c.JSON(http.StatusCreated, reservationResponse{OrderID: req.OrderID, Status: string(st)})
 }
 
 func (h *handler) release(c *gin.Context) {
@@ -62,11 +65,30 @@ func (h *handler) release(c *gin.Context) {
 	c.JSON(http.StatusOK, reservationResponse{OrderID: order, Status: string(stock.Released)})
 }
 
+// confirm takes the same body as release for symmetry, but the reservation record's own lines are
+// what gets sold: an order is confirmed exactly as it was reserved. The body may be empty.
 func (h *handler) confirm(c *gin.Context) {
+	if !decodeOptional(c, &linesRequest{}) {
+		return
+	}
 	order := c.Param("order")
 	if err := h.svc.Confirm(c, order); err != nil {
 		h.fail(c, err, nil)
 		return
 	}
 	c.JSON(http.StatusOK, reservationResponse{OrderID: order, Status: string(stock.Confirmed)})
+}
+
+// decodeOptional is apierr.Decode for a body that may also be absent or blank.
+func decodeOptional(c *gin.Context, dst any) bool {
+	raw, err := io.ReadAll(io.LimitReader(c.Request.Body, apierr.MaxBody+1))
+	if err != nil {
+		apierr.Write(c, http.StatusBadRequest, apierr.CodeMalformed, "", "unreadable request body")
+		return false
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return true
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(raw))
+	return apierr.Decode(c, dst)
 }

@@ -46,20 +46,21 @@ func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 	var (
 		inv     *stock.InvalidError
 		soldOut *stock.SoldOutError
+		unknown *stock.UnknownStockError
 	)
 	switch {
 	case errors.As(err, &inv):
 		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, inv.Field, inv.Error())
 	case errors.As(err, &soldOut):
 		apierr.Write(c, http.StatusConflict, CodeSoldOut, itemField(lines, soldOut.Item), soldOut.Error())
+	case errors.As(err, &unknown):
+		apierr.Write(c, http.StatusNotFound, CodeUnknownStock, itemField(lines, unknown.Item), unknown.Error())
 	case errors.Is(err, stock.ErrReleased):
 		apierr.Write(c, http.StatusConflict, CodeReleased, "", "the order's reservation was released (cancelled or expired)")
 	case errors.Is(err, stock.ErrConfirmed):
 		apierr.Write(c, http.StatusConflict, CodeConfirmed, "", "the order's stock is sold and cannot be released")
-	case errors.Is(err, stock.ErrUnknownStock):
-		apierr.Write(c, http.StatusNotFound, CodeUnknownStock, "", "no stock was ever added for an item of this request")
 	case errors.Is(err, stock.ErrNotFound):
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", "no such reservation")
+		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", err.Error())
 	case errors.Is(err, occ.ErrExhausted):
 		c.Header("Retry-After", "1")
 		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "too much contention on this stock; try again")

@@ -76,7 +76,11 @@ func (r *Repository) Buckets(ctx context.Context, it stock.Item, n int) ([]stock
 
 // PutBucket writes one bucket with the token it was read with ("" for a new bucket).
 func (r *Repository) PutBucket(ctx context.Context, it stock.Item, i int, b stock.Bucket, t stock.Token) error {
-	return r.save(ctx, bucketKey(it, i), toBucketRecord(b), t)
+	key := bucketKey(it, i)
+	if t == "" {
+		return r.create(ctx, key, toBucketRecord(b))
+	}
+	return r.save(ctx, key, toBucketRecord(b), t)
 }
 
 // Reservation reads an order's reservation record.
@@ -95,17 +99,23 @@ func (r *Repository) Reservation(ctx context.Context, order string) (stock.Reser
 	return rec.domain(order), stock.Token(it.Etag), nil
 }
 
-// CreateReservation writes a record only where none exists. A first-write save without an ETag
-// is refused when the key exists (Redis: by the first-write flag the same kind of save left;
-// PostgreSQL: by the insert); stores report that refusal as a plain error, so it is confirmed by
-// reading the key back.
+// CreateReservation writes a record only where none exists.
 func (r *Repository) CreateReservation(ctx context.Context, res stock.Reservation) error {
-	err := r.save(ctx, reservationKey(res.OrderID), toReservationRecord(res), "")
+	return r.create(ctx, reservationKey(res.OrderID), toReservationRecord(res))
+}
+
+// create writes key only where it does not exist yet. A first-write save without an ETag is
+// refused when the key exists (Redis: by the first-write flag the same kind of save left;
+// PostgreSQL: by the insert), but stores report that refusal as a plain error (Redis: Internal,
+// after the sidecar's own retries), so it is told from a fault by reading the key back.
+func (r *Repository) create(ctx context.Context, key string, v any) error {
+	err := r.save(ctx, key, v, "")
 	if err == nil {
 		return nil
 	}
-	if _, _, rerr := r.Reservation(ctx, res.OrderID); rerr == nil {
-		return fmt.Errorf("create reservation %s: %w", res.OrderID, occ.ErrConflict)
+	cur, rerr := r.Client.GetState(ctx, r.StateStore, key, nil)
+	if rerr == nil && len(cur.Value) > 0 {
+		return fmt.Errorf("create %s: %w", key, occ.ErrConflict)
 	}
 	return err
 }

@@ -9,6 +9,12 @@ type Bucket struct {
 	Sold      int64
 	Available int64
 	Holds     map[string]int64
+	// SoldTo maps order id to the units sold to it here. It is the bucket's own tombstone of a
+	// confirmed order: written in the same save that turns the hold into a sale, it stops a late
+	// duplicate Reserve of that order (one that read "no reservation yet" before the order was
+	// reserved, paid and confirmed) from taking a fresh hold, and a repeated Confirm from selling
+	// twice. It holds at most one entry per unit sold.
+	SoldTo map[string]int64
 	// Restocks lists the restocks applied to this bucket, so that a repeated or resumed restock
 	// adds each bucket's share once.
 	Restocks []string
@@ -17,17 +23,20 @@ type Bucket struct {
 }
 
 // Reserved is the units held by orders in this bucket.
-func (b Bucket) Reserved() int64 {
-	var n int64
-	for _, q := range b.Holds {
-		n += q
-	}
-	return n
+func (b Bucket) Reserved() int64 { return sum(b.Holds) }
+
+// Balanced reports whether the bucket's units add up: restocked = sold + reserved + available,
+// nothing negative, and the sales recorded per order make up the sold count.
+func (b Bucket) Balanced() bool {
+	return b.Available >= 0 && b.Sold >= 0 && b.Sold == sum(b.SoldTo) &&
+		b.Restocked == b.Sold+b.Reserved()+b.Available
 }
 
-// Balanced reports whether the bucket's units add up: restocked = sold + reserved + available.
-func (b Bucket) Balanced() bool {
-	return b.Available >= 0 && b.Sold >= 0 && b.Restocked == b.Sold+b.Reserved()+b.Available
+// claims reports whether the order holds or bought units in this bucket.
+func (b Bucket) claims(order string) bool {
+	_, held := b.Holds[order]
+	_, sold := b.SoldTo[order]
+	return held || sold
 }
 
 func (b *Bucket) hold(order string, qty int64) {
@@ -38,19 +47,38 @@ func (b *Bucket) hold(order string, qty int64) {
 	b.Available -= qty
 }
 
-// unhold returns the order's hold here to available (release) or to sold (confirm).
-func (b *Bucket) unhold(order string, sell bool) bool {
+// release returns the order's hold here to available; false if it holds nothing here.
+func (b *Bucket) release(order string) bool {
 	q, ok := b.Holds[order]
 	if !ok {
 		return false
 	}
 	delete(b.Holds, order)
-	if sell {
-		b.Sold += q
-	} else {
-		b.Available += q
-	}
+	b.Available += q
 	return true
+}
+
+// sell turns the order's hold here into a sale; false if it holds nothing here.
+func (b *Bucket) sell(order string) bool {
+	q, ok := b.Holds[order]
+	if !ok {
+		return false
+	}
+	delete(b.Holds, order)
+	if b.SoldTo == nil {
+		b.SoldTo = map[string]int64{}
+	}
+	b.SoldTo[order] += q
+	b.Sold += q
+	return true
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, q := range m {
+		n += q
+	}
+	return n
 }
 
 // View is an item's stock summed over its buckets, with every hold, for staff and audits.
@@ -74,21 +102,3 @@ func view(it Item, bs []Bucket) View {
 	}
 	return v
 }
-
-// Reservation records the outcome of an order's reservation, so that a retried, duplicated or late
-// request answers the same and a released order is never reserved again.
-type Reservation struct {
-	OrderID string
-	Status  Status
-	Lines   []Line
-}
-
-// Status of a reservation.
-type Status string
-
-const (
-	Reserved  Status = "reserved"
-	Released  Status = "released"
-	Confirmed Status = "confirmed"
-	SoldOut   Status = "sold_out"
-)

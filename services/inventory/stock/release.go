@@ -7,11 +7,13 @@ import (
 	"github.com/canteen/canteen/services/internal/occ"
 )
 
-// Release returns an order's held units to available, once: the record says released first (so a
-// late Reserve of the order answers ErrReleased), then the holds go. Repeating it completes an
-// interrupted release and changes nothing otherwise. lines are used when the order has no record
-// (a reservation that crashed before recording); the record's own lines win when there is one.
-// ErrConfirmed: the units are sold.
+// Release returns an order's held units to available, once (the order was cancelled or expired).
+// The record says released first, so that a Reserve of the order from then on holds nothing (one
+// already under way returns what it took when it finds the record); then the holds go. A crash in
+// between leaves a released record with holds, which a repeated Release or Reserve of the order
+// removes. lines are used when the order has no record (a reservation that never got as far as
+// recording, or none at all: the record then is a tombstone that refuses a late Reserve); the
+// record's own lines are used when it has one. ErrConfirmed: the units are sold.
 func (s *Service) Release(ctx context.Context, orderID string, lines []Line) error {
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
@@ -21,19 +23,18 @@ func (s *Service) Release(ctx context.Context, orderID string, lines []Line) err
 		r, tok, err := s.repo.Reservation(ctx, orderID)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			if lines, err = ValidateLines(lines); err != nil {
+			if toRelease, err = ValidateLines(lines); err != nil {
 				return err
 			}
-			toRelease = lines
-			return s.repo.CreateReservation(ctx, Reservation{OrderID: orderID, Status: Released, Lines: lines})
+			return s.repo.CreateReservation(ctx, Reservation{OrderID: orderID, Status: Released, Lines: toRelease})
 		case err != nil:
 			return err
 		case r.Status == Confirmed:
 			return ErrConfirmed
 		}
 		toRelease = r.Lines
-		if r.Status == Released {
-			return nil
+		if r.Status != Reserved {
+			return nil // released already, or sold out (final, and holding nothing once settled)
 		}
 		r.Status = Released
 		return s.repo.PutReservation(ctx, r, tok)
@@ -44,8 +45,11 @@ func (s *Service) Release(ctx context.Context, orderID string, lines []Line) err
 	return s.unholdAll(ctx, orderID, toRelease, false)
 }
 
-// Confirm turns an order's held units into sold ones, once (on payment). Repeating it completes an
-// interrupted confirmation. ErrReleased: the order was released first; ErrNotFound: never reserved.
+// Confirm turns an order's held units into sold ones, once (on payment). The record says confirmed
+// first, so that the order can no longer be released, then each item's hold becomes a sale in the
+// same save that marks the bucket as sold to the order; repeating Confirm completes an interrupted
+// one and never sells twice. ErrReleased: the order was released first; *SoldOutError: it was never
+// reserved for lack of stock; ErrNotFound: never reserved.
 func (s *Service) Confirm(ctx context.Context, orderID string) error {
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
@@ -64,7 +68,8 @@ func (s *Service) Confirm(ctx context.Context, orderID string) error {
 			r.Status = Confirmed
 			return s.repo.PutReservation(ctx, r, tok)
 		default:
-			return ErrReleased
+			_, err := outcome(r)
+			return err
 		}
 	})
 	if err != nil {

@@ -40,6 +40,7 @@ type Item struct {
 	StoreID, DishID, Period string
 }
 
+// String names the item as store/dish/period, for logs and errors.
 func (it Item) String() string { return it.StoreID + "/" + it.DishID + "/" + it.Period }
 
 // Line is an item and a quantity of it.
@@ -49,18 +50,28 @@ type Line struct {
 }
 
 // SoldOutError says which item could not be reserved; nothing of the order is held.
-type SoldOutError struct {
-	Index int // position in the request
-	Item  Item
-}
+type SoldOutError struct{ Item Item }
 
+// Error names the dish, for the client's message.
 func (e *SoldOutError) Error() string {
 	return fmt.Sprintf("dish %s is sold out in %s", e.Item.DishID, e.Item.Period)
 }
 
+// UnknownStockError says which item of a request was never restocked; nothing of the order is held.
+type UnknownStockError struct{ Item Item }
+
+// Error names the dish, for the client's message.
+func (e *UnknownStockError) Error() string {
+	return fmt.Sprintf("no stock was ever added for dish %s in %s", e.Item.DishID, e.Item.Period)
+}
+
+// Unwrap makes errors.Is(err, ErrUnknownStock) hold.
+func (e *UnknownStockError) Unwrap() error { return ErrUnknownStock }
+
 // InvalidError is a refused input naming the field at fault.
 type InvalidError struct{ Field, Reason string }
 
+// Error says which field is wrong and why.
 func (e *InvalidError) Error() string { return e.Field + " " + e.Reason }
 
 func invalid(field, format string, args ...any) error {

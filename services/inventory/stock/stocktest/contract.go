@@ -13,7 +13,8 @@ import (
 )
 
 // RunRepositoryContract checks what stock relies on from any Repository: buckets and records read
-// back as written, a stale token is refused, and creating an existing reservation record is refused.
+// back as written, a stale token is refused, and writing as new a bucket or reservation record
+// that exists is refused (occ.ErrConflict, whatever error the store itself reports).
 func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 	ctx := context.Background()
 	item := func() stock.Item {
@@ -29,7 +30,10 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 
 	t.Run("bucket round trip; stale token refused", func(t *testing.T) {
 		it := item()
-		b := stock.Bucket{Restocked: 10, Available: 7, Holds: map[string]int64{"o1": 3}, Restocks: []string{"r1"}, Buckets: 2}
+		b := stock.Bucket{
+			Restocked: 10, Sold: 2, Available: 5, Holds: map[string]int64{"o1": 3},
+			SoldTo: map[string]int64{"o2": 2}, Restocks: []string{"r1"}, Buckets: 2,
+		}
 		require.NoError(t, repo.PutBucket(ctx, it, 1, b, ""))
 		bs, toks, err := repo.Buckets(ctx, it, 2)
 		require.NoError(t, err)
@@ -40,18 +44,34 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		assert.ErrorIs(t, repo.PutBucket(ctx, it, 1, bs[1], toks[1]), occ.ErrConflict)
 	})
 
+	// Two first writers of one bucket (two first restocks, or two holds on a bucket read as
+	// absent): the second must not overwrite the first.
+	t.Run("writing a bucket as new where it exists is refused", func(t *testing.T) {
+		it := item()
+		require.NoError(t, repo.PutBucket(ctx, it, 0, stock.Bucket{Restocked: 5, Available: 5, Buckets: 1}, ""))
+		err := repo.PutBucket(ctx, it, 0, stock.Bucket{Restocked: 9, Available: 9, Buckets: 1}, "")
+		assert.ErrorIs(t, err, occ.ErrConflict)
+		bs, _, err := repo.Buckets(ctx, it, 1)
+		require.NoError(t, err)
+		assert.EqualValues(t, 5, bs[0].Restocked)
+	})
+
 	t.Run("reservation record: created once, then guarded by its token", func(t *testing.T) {
 		_, _, err := repo.Reservation(ctx, uuid.NewString())
 		assert.ErrorIs(t, err, stock.ErrNotFound)
 
-		r := stock.Reservation{OrderID: uuid.NewString(), Status: stock.Reserved, Lines: []stock.Line{{Item: item(), Quantity: 2}}}
+		it := item()
+		r := stock.Reservation{OrderID: uuid.NewString(), Status: stock.SoldOut, Lines: []stock.Line{{Item: it, Quantity: 2}}, SoldOut: it}
 		require.NoError(t, repo.CreateReservation(ctx, r))
 		assert.ErrorIs(t, repo.CreateReservation(ctx, stock.Reservation{OrderID: r.OrderID, Status: stock.Released}), occ.ErrConflict)
 		got, tok, err := repo.Reservation(ctx, r.OrderID)
 		require.NoError(t, err)
 		assert.Equal(t, r, got)
-		got.Status = stock.Confirmed
+		got.Status, got.SoldOut = stock.Released, stock.Item{}
 		require.NoError(t, repo.PutReservation(ctx, got, tok))
 		assert.ErrorIs(t, repo.PutReservation(ctx, got, tok), occ.ErrConflict)
+		again, _, err := repo.Reservation(ctx, r.OrderID)
+		require.NoError(t, err)
+		assert.Equal(t, got, again)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -32,25 +33,26 @@ func NewMemory() *Memory { return &Memory{recs: map[string]record{}} }
 
 func bucketKey(it stock.Item, i int) string { return fmt.Sprintf("b/%s/%d", it, i) }
 
+// Buckets implements stock.Repository.
 func (m *Memory) Buckets(_ context.Context, it stock.Item, n int) ([]stock.Bucket, []stock.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	bs, toks := make([]stock.Bucket, n), make([]stock.Token, n)
 	for i := range n {
 		r := m.recs[bucketKey(it, i)]
-		bs[i], toks[i] = r.bucket, r.tok
-		bs[i].Holds = maps.Clone(r.bucket.Holds)
+		bs[i], toks[i] = clone(r.bucket), r.tok
 	}
 	return bs, toks, nil
 }
 
+// PutBucket implements stock.Repository.
 func (m *Memory) PutBucket(_ context.Context, it stock.Item, i int, b stock.Bucket, t stock.Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b.Holds = maps.Clone(b.Holds)
-	return m.put(bucketKey(it, i), record{bucket: b}, t, false)
+	return m.put(bucketKey(it, i), record{bucket: clone(b)}, t, false)
 }
 
+// Reservation implements stock.Repository.
 func (m *Memory) Reservation(_ context.Context, orderID string) (stock.Reservation, stock.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -58,24 +60,38 @@ func (m *Memory) Reservation(_ context.Context, orderID string) (stock.Reservati
 	if !ok {
 		return stock.Reservation{}, "", stock.ErrNotFound
 	}
-	return r.resv, r.tok, nil
+	res := r.resv
+	res.Lines = slices.Clone(res.Lines)
+	return res, r.tok, nil
 }
 
+// CreateReservation implements stock.Repository.
 func (m *Memory) CreateReservation(_ context.Context, r stock.Reservation) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	r.Lines = slices.Clone(r.Lines)
 	return m.put("r/"+r.OrderID, record{resv: r}, "", true)
 }
 
+// PutReservation implements stock.Repository.
 func (m *Memory) PutReservation(_ context.Context, r stock.Reservation, t stock.Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	r.Lines = slices.Clone(r.Lines)
 	return m.put("r/"+r.OrderID, record{resv: r}, t, false)
 }
 
-// put writes with first-write rules: a token must match the stored one; createOnly refuses an
-// existing key; no token and not createOnly writes a new key (an existing one is a conflict too,
-// as the sidecar repository cannot tell "new" from "exists" without a token).
+// clone copies a bucket's maps and slices: the caller's copy and the stored one never share them,
+// as with a real store's encoded bytes.
+func clone(b stock.Bucket) stock.Bucket {
+	b.Holds = maps.Clone(b.Holds)
+	b.SoldTo = maps.Clone(b.SoldTo)
+	b.Restocks = slices.Clone(b.Restocks)
+	return b
+}
+
+// put writes with first-write rules, as the contract states them: a token must match the stored
+// one, and no token (or createOnly) writes only a key that does not exist yet.
 func (m *Memory) put(key string, r record, t stock.Token, createOnly bool) error {
 	cur, ok := m.recs[key]
 	if (ok && (createOnly || cur.tok != t)) || (!ok && t != "") {
@@ -93,6 +109,7 @@ type Events struct {
 	All []event.Stock
 }
 
+// Publish implements stock.Publisher.
 func (e *Events) Publish(_ context.Context, ev event.Stock) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

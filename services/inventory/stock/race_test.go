@@ -1,0 +1,251 @@
+package stock_test
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/inventory/stock"
+	"github.com/canteen/canteen/services/inventory/stock/stocktest"
+)
+
+// gateRepo stops one call in its tracks: the read of an item's buckets number skip (0-based)
+// returns what it read only once the test opens the gate, like a request stalled in a GC pause or
+// on the network while other requests of the same order run to the end.
+type gateRepo struct {
+	stock.Repository
+	item    stock.Item
+	skip    int32
+	calls   atomic.Int32
+	reached chan struct{}
+	open    chan struct{}
+}
+
+func newGate(repo stock.Repository, it stock.Item, skip int32) *gateRepo {
+	return &gateRepo{Repository: repo, item: it, skip: skip, reached: make(chan struct{}), open: make(chan struct{})}
+}
+
+func (g *gateRepo) Buckets(ctx context.Context, it stock.Item, n int) ([]stock.Bucket, []stock.Token, error) {
+	bs, toks, err := g.Repository.Buckets(ctx, it, n)
+	if it == g.item && g.calls.Add(1)-1 == g.skip {
+		close(g.reached)
+		<-g.open
+	}
+	return bs, toks, err
+}
+
+type result struct {
+	status stock.Status
+	err    error
+}
+
+// stalled starts a Reserve of lines by order o1 through gate and returns once it is stalled there.
+func stalled(t *testing.T, gate *gateRepo, lines []stock.Line) <-chan result {
+	t.Helper()
+	s, _ := newService(t, gate)
+	out := make(chan result, 1)
+	go func() {
+		st, err := s.Reserve(ctx, "o1", lines)
+		out <- result{st, err}
+	}()
+	<-gate.reached
+	return out
+}
+
+// A duplicate Reserve that read "no reservation yet", then stalled while the order was reserved,
+// paid and confirmed, must not take a fresh hold when it wakes: the bucket remembers the sale.
+func TestLateDuplicateAfterConfirmHoldsNothing(t *testing.T) {
+	for _, buckets := range []int{1, 4} {
+		t.Run(fmt.Sprintf("%d buckets", buckets), func(t *testing.T) {
+			mem := stocktest.NewMemory()
+			s, _ := newService(t, mem)
+			restock(t, s, rice, 10, buckets)
+			gate := newGate(mem, rice, 0)
+			late := stalled(t, gate, one(rice, 3))
+
+			_, err := s.Reserve(ctx, "o1", one(rice, 3))
+			require.NoError(t, err)
+			require.NoError(t, s.Confirm(ctx, "o1"))
+			close(gate.open)
+			r := <-late
+			require.NoError(t, r.err)
+			assert.Equal(t, stock.Confirmed, r.status)
+
+			v := view(t, s, rice)
+			assert.Empty(t, v.Holds)
+			assert.EqualValues(t, 3, v.Sold)
+			assert.EqualValues(t, 7, v.Available)
+			audit(t, mem, rice, buckets)
+		})
+	}
+}
+
+// The same after a cancellation: the stalled duplicate finds the released record and gives back
+// what it took.
+func TestLateDuplicateAfterReleaseHoldsNothing(t *testing.T) {
+	mem := stocktest.NewMemory()
+	s, _ := newService(t, mem)
+	restock(t, s, rice, 10, 2)
+	gate := newGate(mem, rice, 0)
+	late := stalled(t, gate, one(rice, 3))
+
+	_, err := s.Reserve(ctx, "o1", one(rice, 3))
+	require.NoError(t, err)
+	require.NoError(t, s.Release(ctx, "o1", nil))
+	close(gate.open)
+	assert.ErrorIs(t, (<-late).err, stock.ErrReleased)
+	v := view(t, s, rice)
+	assert.Empty(t, v.Holds)
+	assert.EqualValues(t, 10, v.Available)
+}
+
+// Two duplicates of one order: the first sees soup sold out and stalls; meanwhile soup is
+// restocked and the second reserves everything. The first must not give back the second's holds:
+// the order is reserved, and its units must stay held.
+func TestSoldOutDuplicateLeavesASuccessfulOneAlone(t *testing.T) {
+	mem := stocktest.NewMemory()
+	s, _ := newService(t, mem)
+	restock(t, s, rice, 10, 1)
+	restock(t, s, soup, 1, 1)
+	lines := []stock.Line{{Item: rice, Quantity: 2}, {Item: soup, Quantity: 2}}
+	gate := newGate(mem, soup, 1) // read 0 finds the bucket count, read 1 finds soup short
+	late := stalled(t, gate, lines)
+
+	restock(t, s, soup, 10, 1)
+	st, err := s.Reserve(ctx, "o1", lines)
+	require.NoError(t, err)
+	require.Equal(t, stock.Reserved, st)
+	close(gate.open)
+	r := <-late
+	require.NoError(t, r.err, "the order is reserved, whoever answers")
+	assert.Equal(t, stock.Reserved, r.status)
+	assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, rice).Holds)
+	assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, soup).Holds)
+}
+
+// Reserve and Release of one order racing, many times over: the release always wins in the end
+// and no unit stays held.
+func TestReleaseRacingReserveKeepsNothingHeld(t *testing.T) {
+	mem := stocktest.NewMemory()
+	s, _ := newService(t, slowRepo{mem})
+	restock(t, s, rice, 1000, 4)
+	restock(t, s, soup, 1000, 1)
+	lines := []stock.Line{{Item: rice, Quantity: 2}, {Item: soup, Quantity: 1}}
+	for i := range 40 {
+		order := fmt.Sprintf("o%d", i)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() { _, _ = s.Reserve(ctx, order, lines) })
+		}
+		wg.Go(func() { assert.NoError(t, s.Release(ctx, order, lines)) })
+		wg.Wait()
+	}
+	assert.Empty(t, view(t, s, rice).Holds)
+	assert.Empty(t, view(t, s, soup).Holds)
+	assert.EqualValues(t, 1000, view(t, s, rice).Available)
+	audit(t, mem, rice, 4)
+}
+
+// Confirm racing duplicates of the order's Reserve: sold exactly once.
+func TestConfirmRacingDuplicatesSellsOnce(t *testing.T) {
+	mem := stocktest.NewMemory()
+	s, _ := newService(t, slowRepo{mem})
+	restock(t, s, rice, 100, 4)
+	for i := range 20 {
+		order := fmt.Sprintf("o%d", i)
+		_, err := s.Reserve(ctx, order, one(rice, 2))
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() { _, _ = s.Reserve(ctx, order, one(rice, 2)) })
+		}
+		wg.Go(func() { assert.NoError(t, s.Confirm(ctx, order)) })
+		wg.Wait()
+	}
+	v := view(t, s, rice)
+	assert.EqualValues(t, 40, v.Sold)
+	assert.Empty(t, v.Holds)
+	assert.EqualValues(t, 60, v.Available)
+	audit(t, mem, rice, 4)
+}
+
+// Two duplicates of one order land in different buckets: the first found its home bucket full
+// and stalled before writing elsewhere; meanwhile the home bucket got units back and the second
+// reserved there. The order ends with one hold.
+func TestDuplicatesInTwoBucketsKeepOneHold(t *testing.T) {
+	mem := stocktest.NewMemory()
+	s, _ := newService(t, mem)
+	restock(t, s, rice, 4, 2) // two units in each bucket
+	_, err := s.Reserve(ctx, "x", one(rice, 2))
+	require.NoError(t, err)
+	bs, _, err := mem.Buckets(ctx, rice, 2)
+	require.NoError(t, err)
+	full := 0
+	if bs[1].Available == 0 {
+		full = 1
+	}
+	order := "o0" // one whose home bucket (FNV-1a of the id, modulo the count) is the full one
+	for i := 0; homeBucket(order, 2) != full; i++ {
+		order = fmt.Sprintf("o%d", i)
+	}
+
+	gate := newGate(mem, rice, 1) // read 0 finds the bucket count, read 1 the buckets to hold in
+	late, _ := newService(t, gate)
+	out := make(chan error, 1)
+	go func() { _, err := late.Reserve(ctx, order, one(rice, 2)); out <- err }()
+	<-gate.reached
+	require.NoError(t, s.Release(ctx, "x", nil))
+	_, err = s.Reserve(ctx, order, one(rice, 2))
+	require.NoError(t, err)
+	close(gate.open)
+	require.NoError(t, <-out)
+
+	v := view(t, s, rice)
+	assert.Equal(t, map[string]int64{order: 2}, v.Holds)
+	assert.EqualValues(t, 2, v.Available)
+	audit(t, mem, rice, 2)
+}
+
+func homeBucket(order string, n uint32) int {
+	h := fnv.New32a()
+	h.Write([]byte(order))
+	return int(h.Sum32() % n)
+}
+
+// Confirm while racing duplicates still hold the order's units twice (the state the test above
+// passes through): one hold is sold, the other goes back, whichever clean-up comes first.
+func TestConfirmSellsOneHoldPerItem(t *testing.T) {
+	for _, first := range []string{"confirm", "tidy"} {
+		t.Run(first, func(t *testing.T) {
+			mem := stocktest.NewMemory()
+			s, _ := newService(t, mem)
+			restock(t, s, rice, 4, 2)
+			bs, toks, err := mem.Buckets(ctx, rice, 2)
+			require.NoError(t, err)
+			for i := range bs {
+				bs[i].Holds, bs[i].Available = map[string]int64{"o1": 2}, 0
+				require.NoError(t, mem.PutBucket(ctx, rice, i, bs[i], toks[i]))
+			}
+			require.NoError(t, mem.CreateReservation(ctx, stock.Reservation{OrderID: "o1", Status: stock.Reserved, Lines: one(rice, 2)}))
+
+			if first == "tidy" {
+				_, err := s.Reserve(ctx, "o1", one(rice, 2)) // a duplicate's replay
+				require.NoError(t, err)
+			}
+			require.NoError(t, s.Confirm(ctx, "o1"))
+			_, err = s.Reserve(ctx, "o1", one(rice, 2))
+			require.NoError(t, err)
+			v := view(t, s, rice)
+			assert.EqualValues(t, 2, v.Sold)
+			assert.EqualValues(t, 2, v.Available)
+			assert.Empty(t, v.Holds)
+			audit(t, mem, rice, 2)
+		})
+	}
+}
