@@ -39,7 +39,7 @@ test-profiles:
 	done
 
 tilt-ci:
-	CANTEEN_PROFILE=$(PROFILE) $(TILT) ci -f tilt/Tiltfile
+	CANTEEN_PROFILE=$(PROFILE) $(TILT) ci -f tilt/Tiltfile --port 0 # no dashboard: make run may hold 10350
 
 # The flash-sale benchmark with its baselines (see BENCHMARKS.md); not part of make test.
 bench: setup
