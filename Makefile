@@ -7,9 +7,8 @@
 PROFILE  ?= local
 PROFILES ?= local postgres-rabbitmq
 TILT     ?= $(HOME)/.local/bin/tilt
-# One package at a time: each e2e package starts a whole platform, and several at once on 2 cores
-# would measure the machine's contention rather than the code.
-GOTEST   ?= go test -race -count=1 -p 1 -timeout 20m
+# Packages that start a platform take turns through the harness's machine-wide lock.
+GOTEST   ?= go test -race -count=1 -timeout 30m
 
 .PHONY: run test setup vet test-profiles tilt-ci bench
 

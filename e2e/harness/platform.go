@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -31,6 +32,7 @@ type Platform struct {
 	schedulerAddr string
 	apps          map[string]*App
 	order         []*App
+	lock          *os.File
 }
 
 // App is one app and its sidecar.
@@ -73,6 +75,12 @@ func Start(ctx context.Context, opts Options) (_ *Platform, err error) {
 			p.Stop()
 		}
 	}()
+	// One platform per machine at a time: platforms share the backing servers' consumer groups and
+	// queues, and apps find each other by name over mDNS, so two at once would take each other's
+	// events and calls.
+	if p.lock, err = lockMachine(); err != nil {
+		return p, err
+	}
 	if err := p.startControlPlane(ctx); err != nil {
 		return p, err
 	}
@@ -191,6 +199,26 @@ func (p *Platform) Stop() {
 	if os.Getenv("CANTEEN_KEEP_LOGS") == "" {
 		os.RemoveAll(p.dir)
 	}
+	if p.lock != nil {
+		p.lock.Close() // releases the machine lock
+	}
+}
+
+// lockMachine waits for, and takes, the machine-wide harness lock; it is released when the file
+// is closed or the process dies.
+func lockMachine() (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), "canteen-harness.lock"), os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		fmt.Fprintln(os.Stderr, "harness: waiting for another Canteen test platform on this machine to stop")
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("harness lock: %w", err)
+		}
+	}
+	return f, nil
 }
 
 // DumpLogs writes the end of every process's log to w, to read when a test failed.
