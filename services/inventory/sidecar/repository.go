@@ -9,9 +9,8 @@ import (
 	"fmt"
 
 	dapr "github.com/dapr/go-sdk/client"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
+	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/inventory/stock"
@@ -137,19 +136,5 @@ func (r *Repository) save(ctx context.Context, key string, v any, t stock.Token)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	item := &dapr.SetStateItem{
-		Key: key, Value: data,
-		Options: &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite, Consistency: dapr.StateConsistencyStrong},
-	}
-	if t != "" {
-		item.Etag = &dapr.ETag{Value: string(t)}
-	}
-	err = r.Client.SaveBulkState(ctx, r.StateStore, item)
-	if status.Code(err) == codes.Aborted {
-		return fmt.Errorf("save %s: %w", key, occ.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("save %s: %w", key, err)
-	}
-	return nil
+	return daprconn.Save(ctx, r.Client, r.StateStore, key, data, string(t))
 }

@@ -10,6 +10,7 @@ import (
 
 	dapr "github.com/dapr/go-sdk/client"
 
+	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
 )
@@ -51,14 +52,7 @@ func (s *Store) addToIndex(ctx context.Context, key, id string) error {
 		return nil
 	}
 	raw, _ := json.Marshal(append(ids, id))
-	item := &dapr.SetStateItem{Key: key, Value: raw, Options: firstWrite}
-	if it.Etag != "" {
-		item.Etag = &dapr.ETag{Value: it.Etag}
-	}
-	if err := s.Client.SaveBulkState(ctx, s.StateStore, item); err != nil {
-		return fmt.Errorf("save %s: %w", key, conflictOr(err))
-	}
-	return nil
+	return daprconn.Save(ctx, s.Client, s.StateStore, key, raw, it.Etag)
 }
 
 // List returns the orders of a customer (newest first) or of a store's day (oldest first).

@@ -3,10 +3,6 @@ package sidecar
 import (
 	"time"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -46,12 +42,4 @@ func (r orderRecord) domain(id string) ordering.Order {
 		o.Items = append(o.Items, ordering.Item(it))
 	}
 	return o
-}
-
-// conflictOr maps a stale-ETag refusal of a single save (gRPC Aborted) to occ.ErrConflict.
-func conflictOr(err error) error {
-	if status.Code(err) == codes.Aborted {
-		return occ.ErrConflict
-	}
-	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	dapr "github.com/dapr/go-sdk/client"
 
+	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
@@ -30,8 +31,6 @@ type Store struct {
 }
 
 var _ ordering.Store = (*Store)(nil)
-
-var firstWrite = &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite, Consistency: dapr.StateConsistencyStrong}
 
 func orderKey(id string) string { return "order:" + id }
 
@@ -62,7 +61,7 @@ func (s *Store) Save(ctx context.Context, o ordering.Order, t ordering.Token, e 
 	if err != nil {
 		return err
 	}
-	item := &dapr.SetStateItem{Key: orderKey(o.ID), Value: rec, Options: firstWrite}
+	item := &dapr.SetStateItem{Key: orderKey(o.ID), Value: rec, Options: daprconn.FirstWrite}
 	if t != "" {
 		item.Etag = &dapr.ETag{Value: string(t)}
 	}

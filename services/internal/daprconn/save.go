@@ -1,0 +1,38 @@
+package daprconn
+
+import (
+	"context"
+	"fmt"
+
+	dapr "github.com/dapr/go-sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/canteen/canteen/services/internal/occ"
+)
+
+// Saver is the part of the Dapr client that saves state.
+type Saver interface {
+	SaveBulkState(ctx context.Context, store string, items ...*dapr.SetStateItem) error
+}
+
+// FirstWrite is the options of every contended write: the SDK's default is last-write, under which
+// stores ignore the ETag.
+var FirstWrite = &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite, Consistency: dapr.StateConsistencyStrong}
+
+// Save writes value under key in store with first-write concurrency: with an etag, only while the
+// stored ETag still equals it (a stale one is occ.ErrConflict); with none, as a new key.
+func Save(ctx context.Context, c Saver, store, key string, value []byte, etag string) error {
+	item := &dapr.SetStateItem{Key: key, Value: value, Options: FirstWrite}
+	if etag != "" {
+		item.Etag = &dapr.ETag{Value: etag}
+	}
+	err := c.SaveBulkState(ctx, store, item)
+	if status.Code(err) == codes.Aborted {
+		return fmt.Errorf("save %s: %w", key, occ.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s: %w", key, err)
+	}
+	return nil
+}
