@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 )
 
 var platform *harness.Platform

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 )
 
 var platform *harness.Platform

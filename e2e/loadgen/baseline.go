@@ -9,7 +9,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 )
 
 // redisBaseline runs redis-benchmark against the profile's Redis: SET, and a Lua stock decrement on

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 )
 
 var progress = os.Stderr

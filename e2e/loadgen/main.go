@@ -1,6 +1,6 @@
 // Command loadgen drives Canteen through the Dapr API at a constant arrival rate and reports
 // throughput, latency percentiles and outcomes next to baselines measured in the same run: raw
-// Redis, and state save/get through one sidecar. It starts the platform itself (e2e/harness), so a
+// Redis, and state save/get through one sidecar. It starts the platform itself (internal/harness), so a
 // run is one command:
 //
 //	go run ./e2e/loadgen -scenario flashsale
@@ -19,7 +19,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 )
 
 type options struct {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/canteen/canteen/e2e/harness"
+	"github.com/canteen/canteen/internal/harness"
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/inventory/sidecar"
 	"github.com/canteen/canteen/services/inventory/stock/stocktest"
