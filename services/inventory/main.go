@@ -12,6 +12,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/config"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/httpapi"
 	"github.com/canteen/canteen/services/inventory/sidecar"
 	"github.com/canteen/canteen/services/inventory/stock"
@@ -27,6 +28,8 @@ func run(ctx context.Context, log *slog.Logger) error {
 
 	return httpserver.Run(ctx, log, "inventory", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
-		httpapi.Register(r, stock.NewService(repo, repo, log, soldOutFor), log)
+		svc := stock.NewService(repo, repo, log, soldOutFor)
+		httpapi.Register(r, svc, log)
+		subscribe.Register(r, subscribe.Config{App: "inventory", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, httpapi.OrdersRoute(svc))
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/config"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/menu/catalog"
 	"github.com/canteen/canteen/services/menu/httpapi"
 	"github.com/canteen/canteen/services/menu/sidecar"
@@ -28,5 +29,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 	return httpserver.Run(ctx, log, "menu", port, func(r *gin.Engine, dc dapr.Client) {
 		svc := catalog.NewService(&sidecar.Repository{Client: dc, StateStore: store}, uuid.NewString, ttl)
 		httpapi.Register(r, svc, log)
+		subscribe.Register(r, subscribe.Config{App: "menu", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, httpapi.StockRoute(svc))
 	})
 }

@@ -30,7 +30,9 @@ func run(ctx context.Context, log *slog.Logger) error {
 
 	return httpserver.Run(ctx, log, "order", port, func(r *gin.Engine, dc dapr.Client) {
 		peers := &sidecar.Peers{SidecarHTTP: sidecarHTTP, MenuApp: menuApp, InventoryApp: invApp, Client: &http.Client{Timeout: 10 * time.Second}}
-		svc := ordering.NewService(&sidecar.Store{Client: dc, StateStore: store}, peers, peers, peers, timeout)
+		repo := &sidecar.Repository{Client: dc, StateStore: store}
+		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: peers, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)
+		sidecar.RegisterCallbacks(r, svc, log)
 	})
 }

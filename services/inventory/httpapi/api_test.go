@@ -16,6 +16,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/httpapi"
 	"github.com/canteen/canteen/services/inventory/stock"
 	"github.com/canteen/canteen/services/inventory/stock/stocktest"
@@ -37,7 +38,9 @@ func newAPI(t *testing.T, repo stock.Repository) *api {
 		repo = stocktest.NewMemory()
 	}
 	r := httpserver.NewEngine("inventory", quiet)
-	httpapi.Register(r, stock.NewService(repo, &stocktest.Events{}, quiet, 0), quiet)
+	svc := stock.NewService(repo, &stocktest.Events{}, quiet, 0)
+	httpapi.Register(r, svc, quiet)
+	subscribe.Register(r, subscribe.Config{App: "inventory", Log: quiet, Letters: &subscribe.MemoryLetters{}}, httpapi.OrdersRoute(svc))
 	return &api{t: t, r: r, repo: repo}
 }
 

@@ -11,9 +11,9 @@ import (
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
-// ordersRoute releases the stock of cancelled and expired orders and sells that of paid ones.
+// OrdersRoute releases the stock of cancelled and expired orders and sells that of paid ones.
 // Delivery is at least once; Release and Confirm are idempotent, so a duplicate changes nothing.
-func ordersRoute(svc *stock.Service) subscribe.Route {
+func OrdersRoute(svc *stock.Service) subscribe.Route {
 	return subscribe.Route{Topic: event.TopicOrders, Path: "/events/orders", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
 		var e event.Order
 		if err := subscribe.Decode(data, &e); err != nil {
@@ -40,10 +40,11 @@ func ordersRoute(svc *stock.Service) subscribe.Route {
 		case errors.As(err, &inv):
 			return fmt.Errorf("order event %s of %s: %w: %w", e.Type, e.OrderID, subscribe.ErrPoison, err)
 		case errors.Is(err, stock.ErrConfirmed), errors.Is(err, stock.ErrReleased), errors.Is(err, stock.ErrNotFound), errors.As(err, &soldOut):
-			// The order's stock already took the other way (paid before the cancel landed, or the
-			// reverse, or never reserved): that outcome stands, redelivery cannot change it, and
-			// the payment side reconciles with a refund.
-			return nil
+			// Inventory's record says otherwise (a cancel for units already sold, a payment for
+			// units already released or never held): its record stands, and redelivery cannot
+			// change it. Never acked silently: the message goes to the dead-letter topic, where
+			// it is kept and listed for an operator (and the payment side refunds).
+			return fmt.Errorf("order event %s of %s disagrees with inventory's record: %w: %w", e.Type, e.OrderID, subscribe.ErrPoison, err)
 		}
 		return err
 	}}

@@ -38,7 +38,8 @@ func TestSubscriptionList(t *testing.T) {
 	w := httptest.NewRecorder()
 	a.r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/dapr/subscribe", nil))
 	require.Equal(t, http.StatusOK, w.Code)
-	assert.JSONEq(t, `[{"pubsubname":"pubsub","topic":"orders","route":"/events/orders","deadLetterTopic":"orders-deadletter"}]`, w.Body.String())
+	assert.JSONEq(t, `[{"pubsubname":"pubsub","topic":"orders","route":"/events/orders","deadLetterTopic":"orders-deadletter-inventory"},
+		{"pubsubname":"pubsub","topic":"orders-deadletter-inventory","route":"/deadletters/orders"}]`, w.Body.String())
 }
 
 func TestOrderEvents(t *testing.T) {
@@ -62,10 +63,10 @@ func TestOrderEvents(t *testing.T) {
 		{"paid, redelivered", orderEvent(event.OrderPaid, "paid", 2), "SUCCESS"},
 		{"created: not inventory's business", orderEvent(event.OrderCreated, "created", 2), "SUCCESS"},
 		{"unknown type", orderEvent("order.teleported", "created", 2), "SUCCESS"},
-		{"cancel after pay: the sale stands", orderEvent(event.OrderCancelled, "paid", 2), "SUCCESS"},
-		{"pay after cancel: the release stands", orderEvent(event.OrderPaid, "cancelled", 2), "SUCCESS"},
-		{"pay of an order never reserved", orderEvent(event.OrderPaid, "ghost", 2), "SUCCESS"},
-		{"pay of a sold-out order", orderEvent(event.OrderPaid, "greedy", 100), "SUCCESS"},
+		{"cancel after pay: the sale stands, the disagreement is dead-lettered", orderEvent(event.OrderCancelled, "paid", 2), "DROP"},
+		{"pay after cancel: the release stands, the disagreement is dead-lettered", orderEvent(event.OrderPaid, "cancelled", 2), "DROP"},
+		{"pay of an order never reserved", orderEvent(event.OrderPaid, "ghost", 2), "DROP"},
+		{"pay of a sold-out order", orderEvent(event.OrderPaid, "greedy", 100), "DROP"},
 		{"data not an object", `"hello"`, "DROP"},
 		{"quantity as text", `{"type":"order.cancelled","order_id":"x","items":[{"dish_id":"rice","quantity":"2"}]}`, "DROP"},
 		{"cancel of unknown order with a bad period", event.Order{Type: event.OrderCancelled, OrderID: "x1", StoreID: "s1", Period: "noon", Items: []event.Item{{DishID: "rice", Quantity: 1}}}, "DROP"},

@@ -13,7 +13,6 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/occ"
-	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
@@ -38,7 +37,6 @@ func Register(r gin.IRouter, svc *stock.Service, log *slog.Logger) {
 	r.POST("/reservations", h.reserve)
 	r.POST("/reservations/:order/release", h.release)
 	r.POST("/reservations/:order/confirm", h.confirm)
-	subscribe.Register(r, log, ordersRoute(svc))
 }
 
 // fail answers err as the status it means; lines, when given, name the item at fault.

@@ -10,8 +10,8 @@ import (
 	"github.com/canteen/canteen/services/menu/catalog"
 )
 
-// stockRoute keeps dishes' out-of-stock flags in step with inventory's stock events.
-func stockRoute(svc *catalog.Service) subscribe.Route {
+// StockRoute keeps dishes' out-of-stock flags in step with inventory's stock events.
+func StockRoute(svc *catalog.Service) subscribe.Route {
 	return subscribe.Route{Topic: event.TopicStock, Path: "/events/stock", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
 		var e event.Stock
 		if err := subscribe.Decode(data, &e); err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/occ"
-	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/menu/catalog"
 )
 
@@ -33,7 +32,6 @@ func Register(r gin.IRouter, svc *catalog.Service, log *slog.Logger) {
 	r.POST("/stores/:store/dishes", h.createDish)
 	r.GET("/stores/:store/dishes/:dish", h.getDish)
 	r.PUT("/stores/:store/dishes/:dish", h.updateDish)
-	subscribe.Register(r, log, stockRoute(svc))
 }
 
 // idPattern is what the service issues; anything else cannot name a record and is not looked up.

@@ -1,17 +1,13 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/order/ordering"
-	"github.com/canteen/canteen/services/order/sidecar"
 )
 
 // The customer is named by X-Customer-Id, which the gateway sets from the verified JWT; clients
@@ -83,21 +79,4 @@ func (h *handler) storeOrders(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toListResponse(orders))
-}
-
-// expiryJob is where the scheduler delivers an order's payment timeout, at least once.
-func (h *handler) expiryJob(c *gin.Context) {
-	name := c.Param("name")
-	var d sidecar.ExpiryData
-	if !strings.HasPrefix(name, sidecar.ExpiryJobPrefix) || json.NewDecoder(c.Request.Body).Decode(&d) != nil || d.OrderID == "" {
-		h.log.Warn("ignoring an unknown or malformed job", "job", name)
-		c.Status(http.StatusOK) // a retry would not make it any better
-		return
-	}
-	if err := h.svc.Expire(c, d.Order()); err != nil {
-		h.log.Error("expiry failed; the scheduler will retry", "order", d.OrderID, "err", err)
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", fmt.Sprint("expiry of ", d.OrderID, " failed"))
-		return
-	}
-	c.Status(http.StatusOK)
 }

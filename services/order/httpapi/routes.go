@@ -22,6 +22,7 @@ const (
 	CodeKeyReused         = "idempotency_key_reused"
 	CodeIllegalTransition = "illegal_transition"
 	CodeExpired           = "expired"
+	CodeStockSold         = "stock_sold"
 )
 
 type handler struct {
@@ -37,7 +38,6 @@ func Register(r gin.IRouter, svc *ordering.Service, log *slog.Logger) {
 	r.POST("/orders/:id/cancel", h.cancel)
 	r.GET("/customers/:customer/orders", h.customerOrders)
 	r.GET("/stores/:store/orders", h.storeOrders)
-	r.POST("/job/:name", h.expiryJob)
 }
 
 // fail answers err as the status it means. Only our faults, or our dependencies', are 5xx.
@@ -64,6 +64,8 @@ func (h *handler) fail(c *gin.Context, err error) {
 		apierr.Write(c, http.StatusUnprocessableEntity, CodeKeyReused, "Idempotency-Key", err.Error())
 	case errors.Is(err, ordering.ErrStoreBusy):
 		apierr.Write(c, http.StatusConflict, CodeStoreBusy, "store_id", err.Error())
+	case errors.Is(err, ordering.ErrStockSold):
+		apierr.Write(c, http.StatusConflict, CodeStockSold, "status", err.Error())
 	case errors.Is(err, ordering.ErrExpired):
 		apierr.Write(c, http.StatusConflict, CodeExpired, "Idempotency-Key", err.Error())
 	case errors.Is(err, occ.ErrExhausted):

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/canteen/canteen/services/internal/event"
 )
 
 // Status is where an order is in its life.
@@ -68,6 +70,8 @@ type Order struct {
 	Status                          Status
 	RequestHash                     string // of the checkout request, to tell a replay from a reused key
 	CreatedAt, UpdatedAt            time.Time
+	// Outbox holds the events of committed changes not yet published (see outbox.go).
+	Outbox []event.Order
 }
 
 // Transition moves the order to status to, or refuses with *IllegalTransitionError.

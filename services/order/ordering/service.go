@@ -4,25 +4,32 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/occ"
 )
 
-// Token is the store's concurrency token (a Dapr ETag) for an order as read; "" for a new order.
+// Token is the store's concurrency token (a Dapr ETag) for an order as read.
 type Token string
 
-// Store is where orders live. Save writes the order and its event in one transaction (the Dapr
-// outbox); with a token it writes only if the order is unchanged (occ.ErrConflict otherwise), with
-// none it writes unconditionally: checkout's first write, where concurrent duplicates of one
-// request write the same order under the same id.
-type Store interface {
+// Repository is where orders live. Every write is one key, so it is atomic on any state store,
+// and an order's pending events (its outbox) travel in the same write as the change they announce.
+type Repository interface {
 	Order(ctx context.Context, id string) (Order, Token, error) // ErrNotFound
-	Save(ctx context.Context, o Order, t Token, e event.Order) error
+	// Create writes a new order only if none exists under its id (occ.ErrConflict otherwise).
+	Create(ctx context.Context, o Order) error
+	// Save writes the order only if it is unchanged since it was read with t (occ.ErrConflict otherwise).
+	Save(ctx context.Context, o Order, t Token) error
 	// Index records the order under its customer and its store's day; idempotent.
 	Index(ctx context.Context, o Order) error
 	List(ctx context.Context, q Query) ([]Order, error)
+}
+
+// Publisher sends an order event to the orders topic.
+type Publisher interface {
+	PublishOrder(ctx context.Context, e event.Order) error
 }
 
 // Query selects orders: a customer's (newest first) or a store's on one date.
@@ -43,10 +50,11 @@ type Menu interface {
 	Dishes(ctx context.Context, storeID string) (dishes map[string]Dish, busy bool, err error)
 }
 
-// Inventory reserves and releases an order's stock, idempotently by order id.
+// Inventory reserves and releases an order's stock, idempotently by order id. Inventory's record
+// of the order decides: Release answers ErrStockSold when the units were sold (paid) first.
 type Inventory interface {
-	Reserve(ctx context.Context, o Order) error // *SoldOutError, or an error to retry later
-	Release(ctx context.Context, o Order) error
+	Reserve(ctx context.Context, o Order) error // *SoldOutError, ErrKeyReused, ErrExpired, or an error to retry later
+	Release(ctx context.Context, o Order) error // ErrStockSold, or an error to retry later
 }
 
 // Scheduler fires Expire for an order at a time, durably (it survives restarts of every process).
@@ -56,128 +64,124 @@ type Scheduler interface {
 
 // Service is the order use cases.
 type Service struct {
-	store   Store
+	repo    Repository
+	pub     Publisher
 	menu    Menu
 	inv     Inventory
 	sched   Scheduler
+	log     *slog.Logger
 	timeout time.Duration // how long an order may stay unpaid
 	now     func() time.Time
 }
 
-// NewService returns a Service; unpaid orders expire after timeout.
-func NewService(store Store, menu Menu, inv Inventory, sched Scheduler, timeout time.Duration) *Service {
-	return &Service{store: store, menu: menu, inv: inv, sched: sched, timeout: timeout, now: func() time.Time { return time.Now().UTC() }}
+// Deps are what the Service works with.
+type Deps struct {
+	Repository Repository
+	Publisher  Publisher
+	Menu       Menu
+	Inventory  Inventory
+	Scheduler  Scheduler
+	Log        *slog.Logger
 }
 
+// NewService returns a Service; unpaid orders expire after timeout.
+func NewService(d Deps, timeout time.Duration) *Service {
+	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
+		timeout: timeout, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// PaymentTimeout is how long an order may stay unpaid.
+func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
+
 // Checkout places an order, or returns the one this customer already placed with this key
-// (created reports which). Prices come from the menu. Stock is reserved before the order is
-// stored, and the expiry is scheduled before stock is reserved, so a crash at any point leaves
-// either a stored order whose expiry releases its stock, or stock that the expiry releases.
+// (created reports which). Prices come from the menu. Stock is reserved first, then the payment
+// timeout is scheduled, then the order is created (create-only, with its order.created event in
+// the same write): concurrent duplicates all reserve the same order id, one creates, and the rest
+// answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
+// the crash came before the job, inventory's reconciler returns; a refused attempt (sold out)
+// leaves nothing behind, not even a job.
 func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, created bool, err error) {
 	if err := req.Validate(); err != nil {
 		return Order{}, false, err
 	}
 	id, hash := req.OrderID(), req.Hash()
-	if o, _, err := s.store.Order(ctx, id); err == nil {
-		if o.RequestHash != hash {
-			return Order{}, false, ErrKeyReused
-		}
-		return o, false, s.store.Index(ctx, o)
+	if o, _, err := s.repo.Order(ctx, id); err == nil {
+		return s.replay(ctx, o, hash)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Order{}, false, err
 	}
-
-	dishes, busy, err := s.menu.Dishes(ctx, req.StoreID)
-	if err != nil {
+	if o, err = s.price(ctx, req); err != nil {
 		return Order{}, false, err
 	}
+	o.ID, o.RequestHash = id, hash
+	if err := s.inv.Reserve(ctx, o); err != nil {
+		return Order{}, false, err
+	}
+	if err := s.sched.ScheduleExpiry(ctx, o, o.CreatedAt.Add(s.timeout)); err != nil {
+		return Order{}, false, fmt.Errorf("schedule expiry of %s: %w", id, err)
+	}
+	err = s.create(ctx, o, orderEvent(event.OrderCreated, o))
+	if errors.Is(err, occ.ErrConflict) { // a concurrent duplicate created it first
+		cur, _, err := s.repo.Order(ctx, id)
+		if err != nil {
+			return Order{}, false, err
+		}
+		return s.replay(ctx, cur, hash)
+	}
+	if err != nil {
+		return Order{}, false, fmt.Errorf("create order %s: %w", id, err)
+	}
+	return o, true, s.repo.Index(ctx, o)
+}
+
+// replay answers a repeated checkout with the order the first one created.
+func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool, error) {
+	if o.RequestHash != hash {
+		return Order{}, false, ErrKeyReused
+	}
+	s.relay(ctx, o) // a first attempt that died after creating may have left its event unsent
+	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
+}
+
+// price builds the pending order from the menu's current prices.
+func (s *Service) price(ctx context.Context, req CheckoutRequest) (Order, error) {
+	dishes, busy, err := s.menu.Dishes(ctx, req.StoreID)
+	if err != nil {
+		return Order{}, err
+	}
 	if busy {
-		return Order{}, false, ErrStoreBusy
+		return Order{}, ErrStoreBusy
 	}
 	now := s.now()
-	o = Order{ID: id, CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period, Status: PendingPayment, RequestHash: hash, CreatedAt: now, UpdatedAt: now}
+	o := Order{CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
 	for i, it := range req.Items {
 		d, ok := dishes[it.DishID]
 		if !ok {
-			return Order{}, false, &InvalidError{Field: fmt.Sprintf("items[%d].dish_id", i), Reason: "is not on this store's menu"}
+			return Order{}, &InvalidError{Field: fmt.Sprintf("items[%d].dish_id", i), Reason: "is not on this store's menu"}
 		}
 		if !d.Orderable {
-			return Order{}, false, &SoldOutError{DishID: it.DishID}
+			return Order{}, &SoldOutError{DishID: it.DishID}
 		}
 		o.Items = append(o.Items, Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: d.PriceCents})
 		o.TotalCents += it.Quantity * d.PriceCents
 	}
-
-	if err := s.sched.ScheduleExpiry(ctx, o, now.Add(s.timeout)); err != nil {
-		return Order{}, false, fmt.Errorf("schedule expiry of %s: %w", id, err)
-	}
-	if err := s.inv.Reserve(ctx, o); err != nil {
-		return Order{}, false, err
-	}
-	if err := s.store.Save(ctx, o, "", orderEvent(event.OrderCreated, o)); err != nil {
-		return Order{}, false, fmt.Errorf("save order %s: %w", id, err)
-	}
-	return o, true, s.store.Index(ctx, o)
+	return o, nil
 }
 
 // Get returns one of the customer's orders.
 func (s *Service) Get(ctx context.Context, id, customerID string) (Order, error) {
-	o, _, err := s.store.Order(ctx, id)
+	o, _, err := s.repo.Order(ctx, id)
 	if err == nil && o.CustomerID != customerID {
 		return Order{}, ErrNotFound
 	}
-	return o, err
-}
-
-// Cancel cancels the customer's unpaid order; inventory releases its stock on the event.
-func (s *Service) Cancel(ctx context.Context, id, customerID string) (Order, error) {
-	return s.transition(ctx, id, func(o Order) (Order, error) {
-		if o.CustomerID != customerID {
-			return Order{}, ErrNotFound
-		}
-		return o.Transition(Cancelled, s.now())
-	}, event.OrderCancelled)
-}
-
-// Expire ends an order still unpaid when its payment time is up (fired by the scheduler, at least
-// once). An order that never got stored (its checkout died after reserving) has its stock
-// released directly; a paid or cancelled one is left alone.
-func (s *Service) Expire(ctx context.Context, pending Order) error {
-	_, err := s.transition(ctx, pending.ID, func(o Order) (Order, error) { return o.Transition(Expired, s.now()) }, event.OrderExpired)
-	var illegal *IllegalTransitionError
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return s.inv.Release(ctx, pending)
-	case errors.As(err, &illegal):
-		return nil
-	}
-	return err
-}
-
-// transition applies change to the stored order with its ETag and emits the event in the same
-// transaction, retrying on a concurrent change.
-func (s *Service) transition(ctx context.Context, id string, change func(Order) (Order, error), eventType string) (Order, error) {
-	var out Order
-	err := occ.Retry(ctx, func(ctx context.Context) error {
-		o, tok, err := s.store.Order(ctx, id)
-		if err != nil {
-			return err
-		}
-		if out, err = change(o); err != nil {
-			return err
-		}
-		return s.store.Save(ctx, out, tok, orderEvent(eventType, out))
-	})
-	return out, err
+	return o.withoutOutbox(), err
 }
 
 // List returns orders matching q.
-func (s *Service) List(ctx context.Context, q Query) ([]Order, error) { return s.store.List(ctx, q) }
-
-func orderEvent(typ string, o Order) event.Order {
-	e := event.Order{Type: typ, OrderID: o.ID, CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, Status: string(o.Status), TotalCents: o.TotalCents, At: o.UpdatedAt}
-	for _, it := range o.Items {
-		e.Items = append(e.Items, event.Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: it.PriceCents})
+func (s *Service) List(ctx context.Context, q Query) ([]Order, error) {
+	orders, err := s.repo.List(ctx, q)
+	for i := range orders {
+		orders[i] = orders[i].withoutOutbox()
 	}
-	return e
+	return orders, err
 }

@@ -2,6 +2,9 @@ package ordering_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -10,69 +13,48 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/canteen/canteen/services/internal/event"
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
+	"github.com/canteen/canteen/services/order/ordering/ordertest"
 )
 
-// fakes: an order store with ETag rules that records events, a menu, an inventory that counts
-// reservations by order id, and a scheduler.
-type fakeStore struct {
-	mu     sync.Mutex
-	orders map[string]ordering.Order
-	toks   map[string]int
-	events []event.Order
-}
-
-func (f *fakeStore) Order(_ context.Context, id string) (ordering.Order, ordering.Token, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	o, ok := f.orders[id]
-	if !ok {
-		return ordering.Order{}, "", ordering.ErrNotFound
-	}
-	return o, ordering.Token(string(rune('a' + f.toks[id]))), nil
-}
-
-func (f *fakeStore) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.orders[o.ID]; ok && t != "" && t != ordering.Token(string(rune('a'+f.toks[o.ID]))) {
-		return occ.ErrConflict
-	}
-	f.orders[o.ID] = o
-	f.toks[o.ID]++
-	f.events = append(f.events, e)
-	return nil
-}
-
-func (f *fakeStore) Index(context.Context, ordering.Order) error { return nil }
-func (f *fakeStore) List(context.Context, ordering.Query) ([]ordering.Order, error) {
-	return nil, nil
-}
-
+// fakeInventory counts calls per order: tests check how often the service asked, not what a
+// map keyed by the order id would make true anyway.
 type fakeInventory struct {
 	mu       sync.Mutex
-	held     map[string]int64
-	released map[string]int
+	reserves map[string]int
+	releases map[string]int
 	soldOut  bool
+	down     bool // Release fails as if inventory were unreachable
+	sold     bool // Release answers that the stock was sold
 }
 
 func (f *fakeInventory) Reserve(_ context.Context, o ordering.Order) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.reserves[o.ID]++
 	if f.soldOut {
 		return &ordering.SoldOutError{DishID: o.Items[0].DishID}
 	}
-	f.held[o.ID] = o.Items[0].Quantity // keyed by order id, as inventory's holds are
 	return nil
 }
 
 func (f *fakeInventory) Release(_ context.Context, o ordering.Order) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	delete(f.held, o.ID)
-	f.released[o.ID]++
+	switch {
+	case f.down:
+		return errors.New("inventory unreachable")
+	case f.sold:
+		return ordering.ErrStockSold
+	}
+	f.releases[o.ID]++
 	return nil
+}
+
+func (f *fakeInventory) released(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.releases[id]
 }
 
 type fakeMenu struct{ busy bool }
@@ -81,17 +63,30 @@ func (m fakeMenu) Dishes(context.Context, string) (map[string]ordering.Dish, boo
 	return map[string]ordering.Dish{"rice": {PriceCents: 1200, Orderable: true}, "gone": {PriceCents: 900}}, m.busy, nil
 }
 
-type fakeScheduler struct{ scheduled int }
+type fakeScheduler struct {
+	mu        sync.Mutex
+	scheduled int
+}
 
 func (s *fakeScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error {
+	s.mu.Lock()
 	s.scheduled++
+	s.mu.Unlock()
 	return nil
 }
 
-func setup() (*ordering.Service, *fakeStore, *fakeInventory) {
-	st := &fakeStore{orders: map[string]ordering.Order{}, toks: map[string]int{}}
-	inv := &fakeInventory{held: map[string]int64{}, released: map[string]int{}}
-	return ordering.NewService(st, fakeMenu{}, inv, &fakeScheduler{}, time.Minute), st, inv
+type fixture struct {
+	svc   *ordering.Service
+	repo  *ordertest.Memory
+	inv   *fakeInventory
+	sched *fakeScheduler
+}
+
+func setup() fixture {
+	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}}, sched: &fakeScheduler{}}
+	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: fakeMenu{}, Inventory: f.inv, Scheduler: f.sched,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, time.Minute)
+	return f
 }
 
 func request(key string, qty int64) ordering.CheckoutRequest {
@@ -99,91 +94,182 @@ func request(key string, qty int64) ordering.CheckoutRequest {
 }
 
 func TestCheckoutPricesFromTheMenuAndReplaysTheSameOrder(t *testing.T) {
-	svc, st, inv := setup()
+	f := setup()
 	ctx := context.Background()
-	o, created, err := svc.Checkout(ctx, request("k1", 2))
+	o, created, err := f.svc.Checkout(ctx, request("k1", 2))
 	require.NoError(t, err)
 	assert.True(t, created)
 	assert.EqualValues(t, 2400, o.TotalCents)
 	assert.Equal(t, ordering.PendingPayment, o.Status)
 
-	again, created, err := svc.Checkout(ctx, request("k1", 2))
+	again, created, err := f.svc.Checkout(ctx, request("k1", 2))
 	require.NoError(t, err)
 	assert.False(t, created)
 	assert.Equal(t, o, again)
-	_, _, err = svc.Checkout(ctx, request("k1", 3))
+	_, _, err = f.svc.Checkout(ctx, request("k1", 3))
 	assert.ErrorIs(t, err, ordering.ErrKeyReused)
-	assert.Len(t, inv.held, 1)
-	assert.Len(t, st.events, 1)
-	assert.Equal(t, event.OrderCreated, st.events[0].Type)
+	assert.Equal(t, 1, f.repo.Creates)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(o.ID))
+	stored, _, err := f.repo.Order(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Empty(t, stored.Outbox, "a published event is cleared from the record")
 }
 
-func TestConcurrentIdenticalCheckoutsMakeOneOrder(t *testing.T) {
-	svc, st, inv := setup()
+// Hole 6: five (here fifty) identical concurrent checkouts publish exactly one order.created.
+func TestConcurrentIdenticalCheckoutsCreateOnceAndPublishOnce(t *testing.T) {
+	f := setup()
 	var wg sync.WaitGroup
+	ids := make(chan string, 50)
 	for range 50 {
 		wg.Go(func() {
-			_, _, err := svc.Checkout(context.Background(), request("same", 1))
-			assert.NoError(t, err)
+			o, _, err := f.svc.Checkout(context.Background(), request("same", 1))
+			if assert.NoError(t, err) {
+				ids <- o.ID
+			}
 		})
 	}
 	wg.Wait()
-	assert.Len(t, st.orders, 1)
-	assert.Len(t, inv.held, 1)
+	close(ids)
+	first := <-ids
+	for id := range ids {
+		assert.Equal(t, first, id)
+	}
+	assert.Equal(t, 1, f.repo.Creates)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(first))
 }
 
-func TestCheckoutRefusals(t *testing.T) {
+func TestCheckoutRefusalsLeaveNothingBehind(t *testing.T) {
 	ctx := context.Background()
-	svc, st, _ := setup()
+	f := setup()
 	req := request("k", 1)
 	req.Items[0].DishID = "caviar"
-	_, _, err := svc.Checkout(ctx, req)
+	_, _, err := f.svc.Checkout(ctx, req)
 	var inv *ordering.InvalidError
 	require.ErrorAs(t, err, &inv)
 	assert.Equal(t, "items[0].dish_id", inv.Field)
 
 	req.Items[0].DishID = "gone"
-	_, _, err = svc.Checkout(ctx, req)
+	_, _, err = f.svc.Checkout(ctx, req)
 	var soldOut *ordering.SoldOutError
 	assert.ErrorAs(t, err, &soldOut, "a dish the menu shows out of stock")
 
-	svc2, st2, inv2 := setup()
-	inv2.soldOut = true
-	_, _, err = svc2.Checkout(ctx, request("k", 1))
+	f.inv.soldOut = true
+	_, _, err = f.svc.Checkout(ctx, request("k2", 1))
 	assert.ErrorAs(t, err, &soldOut)
-	assert.Empty(t, st2.orders, "no order without stock")
-	assert.Empty(t, st.orders)
+	assert.Zero(t, f.repo.Creates, "no order without stock")
+	assert.Zero(t, f.sched.scheduled, "a refused checkout leaves no expiry job behind")
+	assert.Empty(t, f.repo.Published)
 }
 
-func TestCancelAndExpireEmitOnceAndOnlyFromPending(t *testing.T) {
+func TestCancelReleasesFirstAndEmitsOnce(t *testing.T) {
 	ctx := context.Background()
-	svc, st, inv := setup()
-	o, _, err := svc.Checkout(ctx, request("k1", 1))
+	f := setup()
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
 	require.NoError(t, err)
-	_, err = svc.Cancel(ctx, o.ID, "someone-else")
+	_, err = f.svc.Cancel(ctx, o.ID, "someone-else")
 	assert.ErrorIs(t, err, ordering.ErrNotFound)
-	cancelled, err := svc.Cancel(ctx, o.ID, "c1")
+	assert.Zero(t, f.inv.released(o.ID))
+	cancelled, err := f.svc.Cancel(ctx, o.ID, "c1")
 	require.NoError(t, err)
 	assert.Equal(t, ordering.Cancelled, cancelled.Status)
-	_, err = svc.Cancel(ctx, o.ID, "c1")
+	assert.Equal(t, 1, f.inv.released(o.ID), "the stock is released at once, not only by the event")
+	_, err = f.svc.Cancel(ctx, o.ID, "c1")
 	var illegal *ordering.IllegalTransitionError
 	assert.ErrorAs(t, err, &illegal)
-	require.NoError(t, svc.Expire(ctx, o), "expiry of a cancelled order is a no-op")
-	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, types(st.events))
+	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, f.repo.Events(o.ID))
+}
 
-	// An order whose checkout died before it was stored: the expiry releases its stock directly.
-	ghost := ordering.Order{ID: "ghost", StoreID: "s1", Period: "2026-11-25.lunch", Items: []ordering.Item{{DishID: "rice", Quantity: 1}}}
-	require.NoError(t, svc.Expire(ctx, ghost))
-	assert.Equal(t, 1, inv.released["ghost"])
-
-	o2, _, err := svc.Checkout(ctx, request("k2", 1))
+// Hole 7: inventory's record decides. A cancel that finds the stock sold is refused.
+func TestCancelOfAnOrderWhoseStockWasSoldIsRefused(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
 	require.NoError(t, err)
-	require.NoError(t, svc.Expire(ctx, o2))
-	require.NoError(t, svc.Expire(ctx, o2), "the job firing twice")
-	got, err := svc.Get(ctx, o2.ID, "c1")
+	f.inv.sold = true
+	_, err = f.svc.Cancel(ctx, o.ID, "c1")
+	assert.ErrorIs(t, err, ordering.ErrStockSold)
+	got, err := f.svc.Get(ctx, o.ID, "c1")
+	require.NoError(t, err)
+	assert.Equal(t, ordering.PendingPayment, got.Status)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(o.ID))
+}
+
+func TestCancelWithInventoryDownStillCancelsAndTheEventCarriesTheRelease(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	f.inv.down = true
+	got, err := f.svc.Cancel(ctx, o.ID, "c1")
+	require.NoError(t, err)
+	assert.Equal(t, ordering.Cancelled, got.Status)
+	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, f.repo.Events(o.ID))
+}
+
+// An event whose publish fails stays in the order's record and goes out with the next relay.
+func TestAnUnpublishedEventStaysPendingUntilRelayed(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	f.repo.SetFailPublish(true)
+	o, created, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err, "the order is committed even when the broker is down")
+	assert.True(t, created)
+	_, err = f.svc.Cancel(ctx, o.ID, "c1")
+	require.NoError(t, err)
+	stored, _, err := f.repo.Order(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, types(stored.Outbox))
+	assert.Empty(t, f.repo.Events(o.ID))
+
+	f.repo.SetFailPublish(false)
+	f.svc.RelayPending(ctx, stored)
+	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, f.repo.Events(o.ID), "in order")
+	stored, _, err = f.repo.Order(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Empty(t, stored.Outbox)
+}
+
+// Hole 1: Expire releases for cancelled and expired orders too, and for orders never stored.
+func TestExpireReleasesWhateverTheOrderBecame(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+
+	cancelled, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	f.inv.down = true
+	_, err = f.svc.Cancel(ctx, cancelled.ID, "c1")
+	require.NoError(t, err)
+	assert.Error(t, f.svc.Expire(ctx, cancelled), "a release that fails is reported, so the job fires again")
+	f.inv.down = false
+	require.NoError(t, f.svc.Expire(ctx, cancelled))
+	assert.Equal(t, 1, f.inv.released(cancelled.ID), "the expiry of a cancelled order releases its stock")
+
+	ghost := ordering.Order{ID: "ghost", StoreID: "s1", Period: "2026-11-25.lunch", Items: []ordering.Item{{DishID: "rice", Quantity: 1}}}
+	require.NoError(t, f.svc.Expire(ctx, ghost))
+	assert.Equal(t, 1, f.inv.released("ghost"), "an order whose checkout died before storing it")
+
+	o2, _, err := f.svc.Checkout(ctx, request("k2", 1))
+	require.NoError(t, err)
+	require.NoError(t, f.svc.Expire(ctx, o2))
+	require.NoError(t, f.svc.Expire(ctx, o2), "the job firing twice")
+	got, err := f.svc.Get(ctx, o2.ID, "c1")
 	require.NoError(t, err)
 	assert.Equal(t, ordering.Expired, got.Status)
-	assert.Equal(t, 1, count(st.events, event.OrderExpired))
+	assert.Equal(t, []string{event.OrderCreated, event.OrderExpired}, f.repo.Events(o2.ID))
+	assert.Equal(t, 2, f.inv.released(o2.ID), "asked both times; inventory's release is idempotent")
+}
+
+func TestExpireLeavesAPaidOrderAlone(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	stored, tok, err := f.repo.Order(ctx, o.ID)
+	require.NoError(t, err)
+	stored.Status = ordering.Paid
+	require.NoError(t, f.repo.Save(ctx, stored, tok))
+	require.NoError(t, f.svc.Expire(ctx, o))
+	assert.Zero(t, f.inv.released(o.ID))
 }
 
 func types(es []event.Order) []string {
@@ -192,14 +278,4 @@ func types(es []event.Order) []string {
 		out = append(out, e.Type)
 	}
 	return out
-}
-
-func count(es []event.Order, typ string) int {
-	n := 0
-	for _, e := range es {
-		if e.Type == typ {
-			n++
-		}
-	}
-	return n
 }

@@ -26,7 +26,7 @@ func storeIndexKey(store, date string, shard int) string {
 }
 
 // Index adds the order to its customer's and its store-day's index, once.
-func (s *Store) Index(ctx context.Context, o ordering.Order) error {
+func (s *Repository) Index(ctx context.Context, o ordering.Order) error {
 	h := fnv.New32a()
 	h.Write([]byte(o.ID))
 	for _, key := range []string{customerIndexKey(o.CustomerID), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
@@ -37,7 +37,7 @@ func (s *Store) Index(ctx context.Context, o ordering.Order) error {
 	return nil
 }
 
-func (s *Store) addToIndex(ctx context.Context, key, id string) error {
+func (s *Repository) addToIndex(ctx context.Context, key, id string) error {
 	it, err := s.Client.GetState(ctx, s.StateStore, key, nil)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *Store) addToIndex(ctx context.Context, key, id string) error {
 }
 
 // List returns the orders of a customer (newest first) or of a store's day (oldest first).
-func (s *Store) List(ctx context.Context, q ordering.Query) ([]ordering.Order, error) {
+func (s *Repository) List(ctx context.Context, q ordering.Query) ([]ordering.Order, error) {
 	keys := []string{customerIndexKey(q.CustomerID)}
 	if q.StoreID != "" {
 		keys = keys[:0]
@@ -84,7 +84,7 @@ func (s *Store) List(ctx context.Context, q ordering.Query) ([]ordering.Order, e
 	return orders, nil
 }
 
-func (s *Store) bulkIDs(ctx context.Context, keys []string) ([]string, error) {
+func (s *Repository) bulkIDs(ctx context.Context, keys []string) ([]string, error) {
 	items, err := s.bulk(ctx, keys)
 	if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (s *Store) bulkIDs(ctx context.Context, keys []string) ([]string, error) {
 	return ids, nil
 }
 
-func (s *Store) bulkOrders(ctx context.Context, ids []string) ([]ordering.Order, error) {
+func (s *Repository) bulkOrders(ctx context.Context, ids []string) ([]ordering.Order, error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = orderKey(id)
@@ -121,7 +121,7 @@ func (s *Store) bulkOrders(ctx context.Context, ids []string) ([]ordering.Order,
 }
 
 // bulk reads keys, dropping absent ones.
-func (s *Store) bulk(ctx context.Context, keys []string) ([]*dapr.BulkStateItem, error) {
+func (s *Repository) bulk(ctx context.Context, keys []string) ([]*dapr.BulkStateItem, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}

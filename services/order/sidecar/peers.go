@@ -159,10 +159,13 @@ func (p *Peers) Release(ctx context.Context, o ordering.Order) error {
 	if err != nil {
 		return fmt.Errorf("release %s: %w", o.ID, err)
 	}
-	if st != http.StatusOK && !(st == http.StatusConflict && eb.Error.Code == "confirmed") {
-		return fmt.Errorf("release %s: inventory answered %d %s", o.ID, st, eb.Error.Code)
+	switch {
+	case st == http.StatusOK:
+		return nil
+	case st == http.StatusConflict && eb.Error.Code == "confirmed":
+		return ordering.ErrStockSold
 	}
-	return nil
+	return fmt.Errorf("release %s: inventory answered %d %s", o.ID, st, eb.Error.Code)
 }
 
 // ExpiryJobPrefix starts the name of every expiry job; the job is delivered to POST /job/<name>.

@@ -3,6 +3,8 @@ package sidecar
 import (
 	"time"
 
+	"github.com/canteen/canteen/services/internal/event"
+
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -18,6 +20,8 @@ type orderRecord struct {
 	RequestHash string       `json:"request_hash"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
+	// Outbox is the order's events not yet published: written with the change they announce.
+	Outbox []event.Order `json:"outbox,omitempty"`
 }
 
 type itemRecord struct {
@@ -28,7 +32,7 @@ type itemRecord struct {
 
 func toOrderRecord(o ordering.Order) orderRecord {
 	rec := orderRecord{CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, TotalCents: o.TotalCents,
-		Status: string(o.Status), RequestHash: o.RequestHash, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		Status: string(o.Status), RequestHash: o.RequestHash, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Outbox: o.Outbox}
 	for _, it := range o.Items {
 		rec.Items = append(rec.Items, itemRecord(it))
 	}
@@ -37,7 +41,7 @@ func toOrderRecord(o ordering.Order) orderRecord {
 
 func (r orderRecord) domain(id string) ordering.Order {
 	o := ordering.Order{ID: id, CustomerID: r.CustomerID, StoreID: r.StoreID, Period: r.Period, TotalCents: r.TotalCents,
-		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Outbox: r.Outbox}
 	for _, it := range r.Items {
 		o.Items = append(o.Items, ordering.Item(it))
 	}

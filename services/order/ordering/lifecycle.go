@@ -1,0 +1,91 @@
+package ordering
+
+import (
+	"context"
+	"errors"
+
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/occ"
+)
+
+// ErrStockSold: inventory sold the order's units (it was paid), so it can no longer be cancelled.
+var ErrStockSold = errors.New("the order's stock is already sold: it was paid and cannot be cancelled")
+
+// Cancel cancels the customer's unpaid order. Inventory's record decides between a cancel and a
+// payment that race: the stock is released first, and if inventory answers that the units were
+// sold, the cancel is refused and the order left to its payment. If inventory cannot be reached
+// the order is cancelled all the same: its order.cancelled event, redelivered until inventory
+// takes it, and behind that inventory's reconciler, return the stock.
+func (s *Service) Cancel(ctx context.Context, id, customerID string) (Order, error) {
+	o, _, err := s.repo.Order(ctx, id)
+	if err == nil && o.CustomerID != customerID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Order{}, err
+	}
+	if _, err := o.Transition(Cancelled, s.now()); err != nil {
+		return Order{}, err
+	}
+	switch err := s.inv.Release(ctx, o); {
+	case errors.Is(err, ErrStockSold):
+		return Order{}, err
+	case err != nil:
+		s.log.Warn("inventory unreachable at cancel; the order.cancelled event will release the stock", "order", id, "err", err)
+	}
+	return s.transition(ctx, id, func(o Order) (Order, error) { return o.Transition(Cancelled, s.now()) }, event.OrderCancelled)
+}
+
+// Expire ends an order still unpaid when its payment time is up (fired by the scheduler, at least
+// once) and returns its stock. The release is asked for directly, not only through the
+// order.expired event, and also for an order that is already cancelled or expired (a release that
+// failed before is repaired by the job's next firing; inventory's release is idempotent) or was
+// never stored (its checkout died after reserving). A paid order is left alone.
+func (s *Service) Expire(ctx context.Context, pending Order) error {
+	_, err := s.transition(ctx, pending.ID, func(o Order) (Order, error) { return o.Transition(Expired, s.now()) }, event.OrderExpired)
+	var illegal *IllegalTransitionError
+	switch {
+	case errors.As(err, &illegal) && illegal.From != Cancelled && illegal.From != Expired:
+		return nil // paid, or further on: the stock is the customer's
+	case err != nil && !errors.Is(err, ErrNotFound) && !errors.As(err, &illegal):
+		return err
+	}
+	err = s.inv.Release(ctx, pending)
+	if errors.Is(err, ErrStockSold) {
+		// Inventory sold the units of an order that is not paid: a payment raced the expiry.
+		// Inventory's record stands; the payment side refunds. Loud, never silent.
+		s.log.Error("expired order's stock was sold: payment and expiry disagree", "order", pending.ID)
+		return nil
+	}
+	return err
+}
+
+// transition applies change to the stored order with its ETag, its event pending in the same
+// write, retrying on a concurrent change; then relays the event.
+func (s *Service) transition(ctx context.Context, id string, change func(Order) (Order, error), eventType string) (Order, error) {
+	var out Order
+	err := occ.Retry(ctx, func(ctx context.Context) error {
+		o, tok, err := s.repo.Order(ctx, id)
+		if err != nil {
+			return err
+		}
+		if out, err = change(o); err != nil {
+			return err
+		}
+		out.Outbox = append(out.Outbox, orderEvent(eventType, out))
+		return s.repo.Save(ctx, out, tok)
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	s.relay(ctx, out)
+	return out.withoutOutbox(), nil
+}
+
+func orderEvent(typ string, o Order) event.Order {
+	e := event.Order{Type: typ, OrderID: o.ID, CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, Status: string(o.Status), TotalCents: o.TotalCents, At: o.UpdatedAt}
+	for _, it := range o.Items {
+		e.Items = append(e.Items, event.Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: it.PriceCents})
+	}
+	return e
+}

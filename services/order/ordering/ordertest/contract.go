@@ -1,0 +1,100 @@
+package ordertest
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+// RunRepositoryContract checks what ordering relies on from any Repository: an order and its
+// pending events read back as written; Create is create-only, also when many race; a stale
+// token is refused; the indexes find what was indexed.
+func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)
+	newOrder := func() ordering.Order {
+		return ordering.Order{ID: uuid.NewString(), CustomerID: "c-" + uuid.NewString()[:8], StoreID: "s-" + uuid.NewString()[:8],
+			Period: "2026-11-25.lunch", Items: []ordering.Item{{DishID: "rice", Quantity: 2, PriceCents: 1200}}, TotalCents: 2400,
+			Status: ordering.PendingPayment, RequestHash: "h", CreatedAt: at, UpdatedAt: at,
+			Outbox: []event.Order{{Type: event.OrderCreated, OrderID: "x", Status: "pending_payment", At: at}}}
+	}
+
+	t.Run("absent order is ErrNotFound", func(t *testing.T) {
+		_, _, err := repo.Order(ctx, uuid.NewString())
+		assert.ErrorIs(t, err, ordering.ErrNotFound)
+	})
+
+	t.Run("round trip with the outbox; a stale token is refused", func(t *testing.T) {
+		o := newOrder()
+		require.NoError(t, repo.Create(ctx, o))
+		got, tok, err := repo.Order(ctx, o.ID)
+		require.NoError(t, err)
+		assert.Equal(t, o, got)
+		require.NotEmpty(t, tok)
+		got.Status, got.Outbox = ordering.Cancelled, nil
+		require.NoError(t, repo.Save(ctx, got, tok))
+		again, _, err := repo.Order(ctx, o.ID)
+		require.NoError(t, err)
+		assert.Equal(t, ordering.Cancelled, again.Status)
+		assert.Empty(t, again.Outbox)
+		assert.ErrorIs(t, repo.Save(ctx, got, tok), occ.ErrConflict)
+	})
+
+	t.Run("create of an existing order is refused and changes nothing", func(t *testing.T) {
+		o := newOrder()
+		require.NoError(t, repo.Create(ctx, o))
+		other := o
+		other.TotalCents = 1
+		assert.ErrorIs(t, repo.Create(ctx, other), occ.ErrConflict)
+		got, _, err := repo.Order(ctx, o.ID)
+		require.NoError(t, err)
+		assert.EqualValues(t, 2400, got.TotalCents)
+	})
+
+	t.Run("of many concurrent creates exactly one succeeds", func(t *testing.T) {
+		o := newOrder()
+		var ok, conflict atomic.Int64
+		var wg sync.WaitGroup
+		for i := range 16 {
+			wg.Go(func() {
+				mine := o
+				mine.TotalCents = int64(i)
+				err := repo.Create(ctx, mine)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case assert.ErrorIs(t, err, occ.ErrConflict):
+					conflict.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		assert.EqualValues(t, 1, ok.Load())
+		assert.EqualValues(t, 15, conflict.Load())
+	})
+
+	t.Run("indexes find the order once however often it is indexed", func(t *testing.T) {
+		o := newOrder()
+		require.NoError(t, repo.Create(ctx, o))
+		require.NoError(t, repo.Index(ctx, o))
+		require.NoError(t, repo.Index(ctx, o))
+		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID})
+		require.NoError(t, err)
+		require.Len(t, mine, 1)
+		assert.Equal(t, o.ID, mine[0].ID)
+		day, err := repo.List(ctx, ordering.Query{StoreID: o.StoreID, Date: o.Date()})
+		require.NoError(t, err)
+		require.Len(t, day, 1)
+		assert.Equal(t, o.ID, day[0].ID)
+	})
+}

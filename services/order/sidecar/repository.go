@@ -1,0 +1,82 @@
+// Package sidecar is the order service's Dapr I/O: orders in a state store (each a single key
+// written with its ETag, its pending events inside it), publishing order events, service
+// invocation of menu and inventory, the Jobs API for payment timeouts, and the job callbacks.
+package sidecar
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	dapr "github.com/dapr/go-sdk/client"
+
+	"github.com/canteen/canteen/services/internal/daprconn"
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+// Client is the part of the Dapr client the order service uses.
+type Client interface {
+	GetState(ctx context.Context, store, key string, meta map[string]string) (*dapr.StateItem, error)
+	GetBulkState(ctx context.Context, store string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
+	SaveBulkState(ctx context.Context, store string, items ...*dapr.SetStateItem) error
+	PublishEvent(ctx context.Context, pubsub, topic string, data any, opts ...dapr.PublishEventOption) error
+}
+
+// Repository implements ordering.Repository on a Dapr state store.
+type Repository struct {
+	Client     Client
+	StateStore string
+}
+
+var (
+	_ ordering.Repository = (*Repository)(nil)
+	_ ordering.Publisher  = (*Repository)(nil)
+)
+
+func orderKey(id string) string { return "order:" + id }
+
+// Order reads one order.
+func (r *Repository) Order(ctx context.Context, id string) (ordering.Order, ordering.Token, error) {
+	it, err := r.Client.GetState(ctx, r.StateStore, orderKey(id), nil)
+	if err != nil {
+		return ordering.Order{}, "", fmt.Errorf("read order %s: %w", id, err)
+	}
+	if len(it.Value) == 0 {
+		return ordering.Order{}, "", ordering.ErrNotFound
+	}
+	var rec orderRecord
+	if err := json.Unmarshal(it.Value, &rec); err != nil {
+		return ordering.Order{}, "", fmt.Errorf("decode order %s: %w", id, err)
+	}
+	return rec.domain(id), ordering.Token(it.Etag), nil
+}
+
+// Create writes a new order: first-write with no ETag, which every store treats as create-only on
+// a single key (Dapr's transaction path would not: it ignores first-write without an ETag).
+func (r *Repository) Create(ctx context.Context, o ordering.Order) error {
+	return r.save(ctx, o, "")
+}
+
+// Save writes the order if its ETag is still t.
+func (r *Repository) Save(ctx context.Context, o ordering.Order, t ordering.Token) error {
+	if t == "" {
+		return fmt.Errorf("save order %s: no token", o.ID) // would silently be a create
+	}
+	return r.save(ctx, o, string(t))
+}
+
+func (r *Repository) save(ctx context.Context, o ordering.Order, etag string) error {
+	raw, err := json.Marshal(toOrderRecord(o))
+	if err != nil {
+		return err
+	}
+	return daprconn.Save(ctx, r.Client, r.StateStore, orderKey(o.ID), raw, etag)
+}
+
+// PublishOrder publishes an order event to the orders topic. The CloudEvent id names the order
+// and the change, so a republished event carries the id of the first.
+func (r *Repository) PublishOrder(ctx context.Context, e event.Order) error {
+	return r.Client.PublishEvent(ctx, event.PubSub, event.TopicOrders, e,
+		dapr.PublishEventWithMetadata(map[string]string{"cloudevent.id": e.OrderID + "/" + e.Type}))
+}
