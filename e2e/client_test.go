@@ -83,3 +83,10 @@ type apiError struct {
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+// errorCode is the code of an error envelope, "" when the body is none; safe in goroutines.
+func errorCode(r response) string {
+	var e apiError
+	_ = json.Unmarshal(r.Body, &e)
+	return e.Error.Code
+}

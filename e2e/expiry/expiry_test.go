@@ -30,27 +30,39 @@ const period = "2026-11-25.dinner"
 // send calls url through Dapr with a JSON body and headers, and decodes a JSON answer into out.
 func send(t *testing.T, method, url string, body any, headers map[string]string, out any) int {
 	t.Helper()
+	code, raw, err := trySend(method, url, body, headers)
+	require.NoError(t, err)
+	if out != nil && code < 300 {
+		require.NoError(t, json.Unmarshal(raw, out), "%s", raw)
+	}
+	return code
+}
+
+// trySend is send for goroutines, where a test may not stop: the caller checks the error.
+func trySend(method, url string, body any, headers map[string]string) (int, []byte, error) {
 	var rd io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
-		require.NoError(t, err)
+		if err != nil {
+			return 0, nil, err
+		}
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, url, rd)
-	require.NoError(t, err)
+	if err != nil {
+		return 0, nil, err
+	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return 0, nil, err
+	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	if out != nil && resp.StatusCode < 300 {
-		require.NoError(t, json.Unmarshal(raw, out), "%s", raw)
-	}
-	return resp.StatusCode
+	return resp.StatusCode, raw, err
 }
 
 type stock struct{ Restocked, Reserved, Available int64 }

@@ -49,6 +49,11 @@ func sidecarGet(ctx context.Context, c *http.Client, app *harness.App, o options
 
 // send makes one request; any 2xx is success, anything else is its status or error kind.
 func send(ctx context.Context, c *http.Client, method, url, body string) Outcome {
+	return sendWith(ctx, c, method, url, body, nil)
+}
+
+// sendWith is send with request headers.
+func sendWith(ctx context.Context, c *http.Client, method, url, body string, headers map[string]string) Outcome {
 	var rd io.Reader
 	if body != "" {
 		rd = bytes.NewBufferString(body)
@@ -58,6 +63,9 @@ func send(ctx context.Context, c *http.Client, method, url, body string) Outcome
 		return "bad-request"
 	}
 	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return "transport-error"

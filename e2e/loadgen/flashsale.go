@@ -105,3 +105,47 @@ func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
 	}
 	return json.Unmarshal(raw, v)
 }
+
+func postJSON(ctx context.Context, c *http.Client, url, body string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("POST %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(raw))
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// checkoutID places an order and returns its id, or the outcome of a refusal.
+func checkoutID(ctx context.Context, c *http.Client, url, body string, headers map[string]string) (string, Outcome) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
+	if err != nil {
+		return "", "bad-request"
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", "transport-error"
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return "", Outcome(fmt.Sprint(resp.StatusCode))
+	}
+	var o struct{ ID string }
+	if json.Unmarshal(raw, &o) != nil || o.ID == "" {
+		return "", "bad-answer"
+	}
+	return o.ID, ""
+}

@@ -31,11 +31,13 @@ type options struct {
 	stock       int
 	buyers      int
 	buckets     int
+	eventRate   float64
+	eventOrders int
 }
 
 func main() {
 	var o options
-	flag.StringVar(&o.scenario, "scenario", "all", "baseline | flashsale | all")
+	flag.StringVar(&o.scenario, "scenario", "all", "baseline | flashsale | events | all")
 	flag.Float64Var(&o.rate, "rate", 4000, "offered load of the scenarios, requests per second")
 	flag.Float64Var(&o.baseRate, "baseline-rate", 20000, "offered load of the baselines: above capacity, so that they measure it")
 	flag.IntVar(&o.requests, "requests", 20000, "requests per baseline measurement")
@@ -43,6 +45,8 @@ func main() {
 	flag.IntVar(&o.stock, "stock", 1000, "flash sale: units of the one dish")
 	flag.IntVar(&o.buyers, "buyers", 20000, "flash sale: distinct buyers, one unit each")
 	flag.IntVar(&o.buckets, "buckets", 16, "flash sale: buckets of the hot-dish strategy")
+	flag.Float64Var(&o.eventRate, "event-rate", 500, "events: checkouts per second offered")
+	flag.IntVar(&o.eventOrders, "event-orders", 5000, "events: checkouts in the run")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -54,8 +58,12 @@ func main() {
 
 func run(ctx context.Context, o options) error {
 	apps := []string{"menu"}
-	if o.scenario != "baseline" {
+	switch o.scenario {
+	case "baseline":
+	case "flashsale":
 		apps = append(apps, "inventory")
+	default:
+		apps = append(apps, "inventory", "order")
 	}
 	fmt.Fprintf(os.Stderr, "starting the platform (%v) ...\n", apps)
 	p, err := harness.Start(ctx, harness.Options{Apps: apps})
@@ -75,9 +83,25 @@ func run(ctx context.Context, o options) error {
 	save.Report(os.Stdout)
 	sidecarGet(ctx, client, p.App("menu"), o).Report(os.Stdout)
 
-	if o.scenario == "baseline" {
-		return nil
+	if o.scenario == "events" || o.scenario == "all" {
+		fmt.Print("\n## Event latency\n\n")
+		fmt.Printf("Checkouts offered at %.0f/s over 20 dishes with plenty of stock; a subscriber behind its own sidecar records when each order.created arrives, measured from the moment the order service wrote the order (the event's `at`).\n\n", o.eventRate)
+		line, res, err := eventLatency(ctx, client, p, o)
+		fmt.Print(ReportHeader)
+		res.Report(os.Stdout)
+		fmt.Println()
+		fmt.Print(EventHeader + line)
+		if err != nil {
+			return err
+		}
 	}
+	if o.scenario == "flashsale" || o.scenario == "all" {
+		return flashSales(ctx, client, p, o, save)
+	}
+	return nil
+}
+
+func flashSales(ctx context.Context, client *http.Client, p *harness.Platform, o options, save Result) error {
 	fmt.Print("\n## Flash sale\n\n")
 	fmt.Printf("One dish, %d units, %d buyers of one unit each, offered at %.0f/s.\n\n", o.stock, o.buyers, o.rate)
 	fmt.Print(ReportHeader)

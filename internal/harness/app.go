@@ -64,6 +64,9 @@ func (a *App) KillSidecar() { a.sidecar.kill() }
 // KillApp kills the app with SIGKILL, as a crash would.
 func (a *App) KillApp() { a.app.kill() }
 
+// SidecarCPU is the CPU time the running sidecar has used so far (user and system), from /proc.
+func (a *App) SidecarCPU() (time.Duration, error) { return a.sidecar.cpu() }
+
 func trimSlash(s string) string {
 	for len(s) > 0 && s[0] == '/' {
 		s = s[1:]

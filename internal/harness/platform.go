@@ -30,6 +30,7 @@ type Platform struct {
 	scheduler     *proc
 	placementAddr string
 	schedulerAddr string
+	cpPorts       []int // placement's and scheduler's, kept for Restart
 	apps          map[string]*App
 	order         []*App
 	lock          *os.File
@@ -129,18 +130,30 @@ func (p *Platform) startControlPlane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ports, err := freePorts(9)
-	if err != nil {
+	if p.cpPorts, err = freePorts(9); err != nil {
 		return err
 	}
-	p.placementAddr = fmt.Sprintf("localhost:%d", ports[0])
+	p.placementAddr = fmt.Sprintf("localhost:%d", p.cpPorts[0])
+	p.schedulerAddr = fmt.Sprintf("localhost:%d", p.cpPorts[3])
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := p.backing.waitLog(wctx, "backing services ready"); err != nil {
+		return err
+	}
+	return p.startPlacementAndScheduler(wctx)
+}
+
+// startPlacementAndScheduler starts (or starts again, on the same ports and the same scheduler
+// data, as a restarted machine would) placement and scheduler, and waits for them.
+func (p *Platform) startPlacementAndScheduler(ctx context.Context) error {
+	ports := p.cpPorts
+	var err error
 	p.placement, err = startProc("placement", p.logPath("placement"), nil, p.dir, filepath.Join(p.daprBin, "placement"),
 		"--port", strconv.Itoa(ports[0]), "--healthz-port", strconv.Itoa(ports[1]), "--metrics-port", strconv.Itoa(ports[2]),
 		"--initial-cluster", fmt.Sprintf("dapr-placement-0=127.0.0.1:%d", ports[8]))
 	if err != nil {
 		return err
 	}
-	p.schedulerAddr = fmt.Sprintf("localhost:%d", ports[3])
 	p.scheduler, err = startProc("scheduler", p.logPath("scheduler"), nil, p.dir, filepath.Join(p.daprBin, "scheduler"),
 		"--port", strconv.Itoa(ports[3]), "--healthz-port", strconv.Itoa(ports[4]), "--metrics-port", strconv.Itoa(ports[5]),
 		"--etcd-data-dir", filepath.Join(p.dir, "scheduler-etcd"), "--etcd-client-port", strconv.Itoa(ports[6]),
@@ -149,15 +162,57 @@ func (p *Platform) startControlPlane(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := waitHTTP(ctx, p.placement, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[1])); err != nil {
+		return err
+	}
+	return waitHTTP(ctx, p.scheduler, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[4]))
+}
+
+// StopAllButStores stops every app, sidecar, placement and scheduler, as the end of a `make run`
+// does, and leaves the backing stores and the scheduler's data: Restart starts them all again.
+func (p *Platform) StopAllButStores() {
+	for i := len(p.order) - 1; i >= 0; i-- {
+		p.order[i].sidecar.stop(10 * time.Second)
+		p.order[i].app.stop(10 * time.Second)
+	}
+	p.scheduler.stop(10 * time.Second)
+	p.placement.stop(10 * time.Second)
+}
+
+// Restart starts again what StopAllButStores stopped, on the same ports, and waits for health.
+func (p *Platform) Restart(ctx context.Context) error {
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := p.backing.waitLog(wctx, "backing services ready"); err != nil {
+	if err := p.startPlacementAndScheduler(wctx); err != nil {
 		return err
 	}
-	if err := waitHTTP(wctx, p.placement, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[1])); err != nil {
-		return err
+	for _, a := range p.order {
+		if err := a.StartApp(ctx); err != nil {
+			return err
+		}
+		if err := a.StartSidecar(ctx); err != nil {
+			return err
+		}
 	}
-	return waitHTTP(wctx, p.scheduler, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[4]))
+	return nil
+}
+
+// Attach starts a sidecar for an app the caller serves itself on appPort (a probe in a test or
+// a benchmark that subscribes like a service would), with the settings dapr.yaml gives every app.
+func (p *Platform) Attach(ctx context.Context, id string, appPort int) (*App, error) {
+	topo, err := LoadTopology(p.Root)
+	if err != nil {
+		return nil, err
+	}
+	ports, err := freePorts(4)
+	if err != nil {
+		return nil, err
+	}
+	c := topo.Common
+	spec := AppSpec{AppID: id, AppProtocol: c.AppProtocol, AppHealthCheckPath: c.AppHealthCheckPath, ConfigFilePath: c.ConfigFilePath, LogLevel: c.LogLevel}
+	a := &App{ID: id, AppPort: appPort, HTTPPort: ports[0], GRPCPort: ports[1], internalPort: ports[2], metricsPort: ports[3], spec: spec, p: p}
+	p.apps[id], p.order = a, append(p.order, a)
+	return a, a.StartSidecar(ctx)
 }
 
 // build compiles the apps once into the platform's folder (the Go build cache makes it quick).

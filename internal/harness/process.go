@@ -3,11 +3,13 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -102,6 +104,26 @@ func (p *proc) stop(grace time.Duration) {
 	}
 	// A group member may outlive its leader; make sure none does.
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+}
+
+// cpu is the CPU time the process has used (utime + stime of /proc/<pid>/stat, in clock ticks of
+// 1/100 s, the value Linux reports on every architecture Go runs tests on here).
+func (p *proc) cpu() (time.Duration, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc stat of %s", p.name)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // tail returns the last n lines of the process's log.

@@ -120,6 +120,7 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	if err := s.sched.ScheduleExpiry(ctx, o, o.CreatedAt.Add(s.timeout)); err != nil {
 		return Order{}, false, fmt.Errorf("schedule expiry of %s: %w", id, err)
 	}
+	o.UpdatedAt = s.now() // the moment of the change, which its event carries
 	err = s.create(ctx, o, orderEvent(event.OrderCreated, o))
 	if errors.Is(err, occ.ErrConflict) { // a concurrent duplicate created it first
 		cur, _, err := s.repo.Order(ctx, id)
