@@ -2,6 +2,7 @@ package daprconn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -35,4 +36,30 @@ func Save(ctx context.Context, c Saver, store, key string, value []byte, etag st
 		return fmt.Errorf("save %s: %w", key, err)
 	}
 	return nil
+}
+
+// Getter is the part of the Dapr client that reads state.
+type Getter interface {
+	GetState(ctx context.Context, store, key string, meta map[string]string) (*dapr.StateItem, error)
+}
+
+// SaverGetter saves and reads state.
+type SaverGetter interface {
+	Saver
+	Getter
+}
+
+// Create writes value under key only where the key does not exist yet: a first-write save without
+// an ETag, which every store refuses when the key exists (Redis by its first-write flag,
+// PostgreSQL by its insert), though they report the refusal as a plain error (Redis: Internal),
+// so a refusal is told from a fault by reading the key back: occ.ErrConflict when it exists.
+func Create(ctx context.Context, c SaverGetter, store, key string, value []byte) error {
+	err := Save(ctx, c, store, key, value, "")
+	if err == nil || errors.Is(err, occ.ErrConflict) {
+		return err
+	}
+	if cur, rerr := c.GetState(ctx, store, key, nil); rerr == nil && len(cur.Value) > 0 {
+		return fmt.Errorf("create %s: %w", key, occ.ErrConflict)
+	}
+	return err
 }

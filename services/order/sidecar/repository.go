@@ -52,10 +52,14 @@ func (r *Repository) Order(ctx context.Context, id string) (ordering.Order, orde
 	return rec.domain(id), ordering.Token(it.Etag), nil
 }
 
-// Create writes a new order: first-write with no ETag, which every store treats as create-only on
-// a single key (Dapr's transaction path would not: it ignores first-write without an ETag).
+// Create writes a new order, create-only on every store (a single-key first-write save; Dapr's
+// transaction path would ignore first-write without an ETag).
 func (r *Repository) Create(ctx context.Context, o ordering.Order) error {
-	return r.save(ctx, o, "")
+	raw, err := json.Marshal(toOrderRecord(o))
+	if err != nil {
+		return err
+	}
+	return daprconn.Create(ctx, r.Client, r.StateStore, orderKey(o.ID), raw)
 }
 
 // Save writes the order if its ETag is still t.
@@ -63,15 +67,11 @@ func (r *Repository) Save(ctx context.Context, o ordering.Order, t ordering.Toke
 	if t == "" {
 		return fmt.Errorf("save order %s: no token", o.ID) // would silently be a create
 	}
-	return r.save(ctx, o, string(t))
-}
-
-func (r *Repository) save(ctx context.Context, o ordering.Order, etag string) error {
 	raw, err := json.Marshal(toOrderRecord(o))
 	if err != nil {
 		return err
 	}
-	return daprconn.Save(ctx, r.Client, r.StateStore, orderKey(o.ID), raw, etag)
+	return daprconn.Save(ctx, r.Client, r.StateStore, orderKey(o.ID), raw, string(t))
 }
 
 // PublishOrder publishes an order event to the orders topic. The CloudEvent id names the order
