@@ -23,8 +23,9 @@ import (
 type Doc struct {
 	path    string
 	root    map[string]any
-	schemas map[string]any // components.schemas
+	schemas map[string]any // components.schemas, or a JSON Schema file's root (as Root) and $defs
 	valid   map[string]*jsonschema.Schema
+	file    bool // a JSON Schema file, validated as it is
 }
 
 // methods are the OpenAPI operation keys of a path item.
@@ -133,10 +134,15 @@ func (d *Doc) resolve(t testing.TB, v any) map[string]any {
 	return d.resolve(t, cur)
 }
 
-// refName is the component schema a {$ref: '#/components/schemas/X'} names, or "".
+// refName is the schema a {$ref: '#/components/schemas/X'} (or '#/$defs/X') names, or "".
 func refName(s map[string]any) string {
 	ref, _ := s["$ref"].(string)
-	return strings.TrimPrefix(ref, "#/components/schemas/")
+	for _, prefix := range []string{"#/components/schemas/", "#/$defs/"} {
+		if name, ok := strings.CutPrefix(ref, prefix); ok {
+			return name
+		}
+	}
+	return ""
 }
 
 // bodySchema is the component schema named by a request body or response's application/json
@@ -163,12 +169,14 @@ func (d *Doc) Validator(t testing.TB, name string) *jsonschema.Schema {
 		return v
 	}
 	require.Contains(t, d.schemas, name, "%s has no components.schemas.%s", d.path, name)
-	defs := rewriteRefs(d.schemas).(map[string]any)
-	doc := map[string]any{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs, "$ref": "#/$defs/" + name}
+	url, doc := "https://apidoc.invalid/schema.json", any(d.root) // a fresh compiler per schema: no clash
+	if !d.file {
+		defs := rewriteRefs(d.schemas).(map[string]any)
+		doc = map[string]any{"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs, "$ref": "#/$defs/" + name}
+	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	url := "https://apidoc.invalid/" + name + ".json" // a fresh compiler per schema: no clash
 	require.NoError(t, c.AddResource(url, doc))
 	v, err := c.Compile(url)
 	require.NoError(t, err, "%s: compile schema %s", d.path, name)

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/canteen/canteen/services/internal/apidoc"
@@ -27,10 +28,10 @@ import (
 
 const openAPI = "../openapi.yaml"
 
-func newEngine(repo stock.Repository) http.Handler {
+func newEngine(repo stock.Repository, events *stocktest.Events) http.Handler {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("inventory", quiet)
-	Register(r, stock.NewService(repo, &stocktest.Events{}, quiet, 0), quiet)
+	Register(r, stock.NewService(repo, events, quiet, 0), quiet)
 	return r
 }
 
@@ -48,7 +49,8 @@ func TestOpenAPIDocumentMatchesTheInventoryAPI(t *testing.T) {
 
 func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
-	h := newEngine(stocktest.NewMemory())
+	events := &stocktest.Events{}
+	h := newEngine(stocktest.NewMemory(), events)
 	line := func(dish string, qty int) string {
 		return `{"store_id":"s1","dish_id":"` + dish + `","period":"2026-11-25.lunch","quantity":` + string(rune('0'+qty)) + `}`
 	}
@@ -90,8 +92,15 @@ func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 		})
 	}
 
-	broken := newEngine(down{stocktest.NewMemory()})
+	broken := newEngine(down{stocktest.NewMemory()}, &stocktest.Events{})
 	require.Equal(t, http.StatusServiceUnavailable, doc.Do(t, broken, httptest.NewRequest("GET", "/stock/s1/soup/2026-11-25.lunch", nil)).Code)
+
+	// The stock events the service published on the way are valid by the event contract.
+	schema := apidoc.LoadSchema(t, "../../internal/event/schema/stock.json")
+	require.NotEmpty(t, events.All)
+	for _, e := range events.All {
+		assert.NoError(t, schema.Validate(t, e), "%+v", e)
+	}
 }
 
 // down is a repository whose store cannot be reached.

@@ -54,7 +54,8 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("order", quiet)
-	Register(r, ordering.NewService(&orders{m: map[string]storedOrder{}}, menu{}, inventory{}, scheduler{}, time.Minute), quiet)
+	store := &orders{m: map[string]storedOrder{}}
+	Register(r, ordering.NewService(store, menu{}, inventory{}, scheduler{}, time.Minute), quiet)
 
 	do := func(t *testing.T, method, path, customer, key, body string) *httptest.ResponseRecorder {
 		t.Helper()
@@ -105,13 +106,21 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 			require.Equal(t, c.want, w.Code, "%s", w.Body)
 		})
 	}
+
+	// The events the service wrote on the way are valid by the event contract.
+	events := apidoc.LoadSchema(t, "../../internal/event/schema/order.json")
+	require.Len(t, store.events, 2, "created and cancelled")
+	for _, e := range store.events {
+		assert.NoError(t, events.Validate(t, e), "%+v", e)
+	}
 }
 
 // orders is an ordering.Store in memory with a Dapr state store's token rules.
 type orders struct {
-	mu  sync.Mutex
-	seq int
-	m   map[string]storedOrder
+	mu     sync.Mutex
+	seq    int
+	m      map[string]storedOrder
+	events []event.Order
 }
 
 type storedOrder struct {
@@ -129,12 +138,13 @@ func (s *orders) Order(_ context.Context, id string) (ordering.Order, ordering.T
 	return so.o, so.tok, nil
 }
 
-func (s *orders) Save(_ context.Context, o ordering.Order, t ordering.Token, _ event.Order) error {
+func (s *orders) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t != "" && s.m[o.ID].tok != t {
 		return occ.ErrConflict
 	}
+	s.events = append(s.events, e)
 	s.seq++
 	s.m[o.ID] = storedOrder{o: o, tok: ordering.Token(strconv.Itoa(s.seq))}
 	return nil
