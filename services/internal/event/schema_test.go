@@ -45,9 +45,9 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 			doc := apidoc.LoadSchema(t, c.file)
 			doc.CheckType(t, c.zero)
 
-			assert.Equal(t, event.PubSub, doc.Annotation("x-pubsub"))
-			assert.Equal(t, c.topic, doc.Annotation("x-topic"))
-			assert.Equal(t, c.topic+event.DeadLetterSuffix, doc.Annotation("x-dead-letter-topic"))
+			assert.Equal(t, event.PubSub, doc.Annotation("x-pubsub"), "x-pubsub must be event.PubSub")
+			assert.Equal(t, c.topic, doc.Annotation("x-topic"), "x-topic must be the Go topic")
+			assert.Equal(t, c.topic+event.DeadLetterSuffix, doc.Annotation("x-dead-letter-topic"), "x-dead-letter-topic must be the topic's dead-letter topic")
 			var types []string
 			for _, k := range consts {
 				if strings.HasPrefix(k.Name, c.typePrefix) {
