@@ -28,7 +28,7 @@ import (
 
 const openAPI = "../openapi.yaml"
 
-func newEngine(repo stock.Repository, events *stocktest.Events) http.Handler {
+func newOpenAPIEngine(repo stock.Repository, events *stocktest.Events) http.Handler {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("inventory", quiet)
 	Register(r, stock.NewService(repo, events, quiet, 0), quiet)
@@ -50,7 +50,7 @@ func TestOpenAPIDocumentMatchesTheInventoryAPI(t *testing.T) {
 func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
 	events := &stocktest.Events{}
-	h := newEngine(stocktest.NewMemory(), events)
+	h := newOpenAPIEngine(stocktest.NewMemory(), events)
 	line := func(dish string, qty int) string {
 		return `{"store_id":"s1","dish_id":"` + dish + `","period":"2026-11-25.lunch","quantity":` + string(rune('0'+qty)) + `}`
 	}
@@ -92,7 +92,7 @@ func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 		})
 	}
 
-	broken := newEngine(down{stocktest.NewMemory()}, &stocktest.Events{})
+	broken := newOpenAPIEngine(unreachableStock{stocktest.NewMemory()}, &stocktest.Events{})
 	require.Equal(t, http.StatusServiceUnavailable, doc.Do(t, broken, httptest.NewRequest("GET", "/stock/s1/soup/2026-11-25.lunch", nil)).Code)
 
 	// The stock events the service published on the way are valid by the event contract.
@@ -103,9 +103,9 @@ func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	}
 }
 
-// down is a repository whose store cannot be reached.
-type down struct{ *stocktest.Memory }
+// unreachableStock is a repository whose store cannot be reached.
+type unreachableStock struct{ *stocktest.Memory }
 
-func (down) Buckets(context.Context, stock.Item, int) ([]stock.Bucket, []stock.Token, error) {
+func (unreachableStock) Buckets(context.Context, stock.Item, int) ([]stock.Bucket, []stock.Token, error) {
 	return nil, nil, errors.New("state store unreachable")
 }

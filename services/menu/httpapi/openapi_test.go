@@ -27,7 +27,7 @@ import (
 
 const openAPI = "../openapi.yaml"
 
-func newEngine(repo catalog.Repository) http.Handler {
+func newOpenAPIEngine(repo catalog.Repository) http.Handler {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("menu", quiet)
 	n := 0
@@ -49,7 +49,7 @@ func TestOpenAPIDocumentMatchesTheMenuAPI(t *testing.T) {
 
 func TestMenuAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
-	h := newEngine(catalogtest.NewMemory())
+	h := newOpenAPIEngine(catalogtest.NewMemory())
 	do := func(t *testing.T, method, path, body string) int {
 		t.Helper()
 		return doc.Do(t, h, httptest.NewRequest(method, path, strings.NewReader(body))).Code
@@ -83,13 +83,13 @@ func TestMenuAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 		})
 	}
 
-	broken := newEngine(down{catalogtest.NewMemory()})
+	broken := newOpenAPIEngine(unreachableCatalog{catalogtest.NewMemory()})
 	require.Equal(t, http.StatusServiceUnavailable, doc.Do(t, broken, httptest.NewRequest("GET", "/stores/id1/menu", nil)).Code)
 }
 
-// down is a repository whose store cannot be reached.
-type down struct{ *catalogtest.Memory }
+// unreachableCatalog is a repository whose store cannot be reached.
+type unreachableCatalog struct{ *catalogtest.Memory }
 
-func (down) Store(context.Context, string) (catalog.Store, catalog.Token, error) {
+func (unreachableCatalog) Store(context.Context, string) (catalog.Store, catalog.Token, error) {
 	return catalog.Store{}, "", errors.New("state store unreachable")
 }

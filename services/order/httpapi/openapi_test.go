@@ -54,8 +54,8 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("order", quiet)
-	store := &orders{m: map[string]storedOrder{}}
-	Register(r, ordering.NewService(store, menu{}, inventory{}, scheduler{}, time.Minute), quiet)
+	store := &openapiOrders{m: map[string]openapiStoredOrder{}}
+	Register(r, ordering.NewService(store, openapiMenu{}, openapiInventory{}, openapiScheduler{}, time.Minute), quiet)
 
 	do := func(t *testing.T, method, path, customer, key, body string) *httptest.ResponseRecorder {
 		t.Helper()
@@ -117,20 +117,20 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	}
 }
 
-// orders is an ordering.Store in memory with a Dapr state store's token rules.
-type orders struct {
+// openapiOrders is an ordering.Store in memory with a Dapr state store's token rules.
+type openapiOrders struct {
 	mu     sync.Mutex
 	seq    int
-	m      map[string]storedOrder
+	m      map[string]openapiStoredOrder
 	events []event.Order
 }
 
-type storedOrder struct {
+type openapiStoredOrder struct {
 	o   ordering.Order
 	tok ordering.Token
 }
 
-func (s *orders) Order(_ context.Context, id string) (ordering.Order, ordering.Token, error) {
+func (s *openapiOrders) Order(_ context.Context, id string) (ordering.Order, ordering.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	so, ok := s.m[id]
@@ -140,7 +140,7 @@ func (s *orders) Order(_ context.Context, id string) (ordering.Order, ordering.T
 	return so.o, so.tok, nil
 }
 
-func (s *orders) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
+func (s *openapiOrders) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t != "" && s.m[o.ID].tok != t {
@@ -148,13 +148,13 @@ func (s *orders) Save(_ context.Context, o ordering.Order, t ordering.Token, e e
 	}
 	s.events = append(s.events, e)
 	s.seq++
-	s.m[o.ID] = storedOrder{o: o, tok: ordering.Token(strconv.Itoa(s.seq))}
+	s.m[o.ID] = openapiStoredOrder{o: o, tok: ordering.Token(strconv.Itoa(s.seq))}
 	return nil
 }
 
-func (s *orders) Index(context.Context, ordering.Order) error { return nil }
+func (s *openapiOrders) Index(context.Context, ordering.Order) error { return nil }
 
-func (s *orders) List(_ context.Context, q ordering.Query) ([]ordering.Order, error) {
+func (s *openapiOrders) List(_ context.Context, q ordering.Query) ([]ordering.Order, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []ordering.Order
@@ -166,11 +166,11 @@ func (s *orders) List(_ context.Context, q ordering.Query) ([]ordering.Order, er
 	return out, nil
 }
 
-// menu has store s1 (soup, cake sold out, late: stock that expires at reservation), a busy store
+// openapiMenu has store s1 (soup, cake sold out, late: stock that expires at reservation), a busy store
 // and a store whose menu cannot be read.
-type menu struct{}
+type openapiMenu struct{}
 
-func (menu) Dishes(_ context.Context, store string) (map[string]ordering.Dish, bool, error) {
+func (openapiMenu) Dishes(_ context.Context, store string) (map[string]ordering.Dish, bool, error) {
 	dishes := map[string]ordering.Dish{"soup": {PriceCents: 450, Orderable: true}, "cake": {PriceCents: 300}, "late": {PriceCents: 100, Orderable: true}}
 	switch store {
 	case "s1":
@@ -183,17 +183,17 @@ func (menu) Dishes(_ context.Context, store string) (map[string]ordering.Dish, b
 	return nil, false, &ordering.InvalidError{Field: "store_id", Reason: "is not a store"}
 }
 
-type inventory struct{}
+type openapiInventory struct{}
 
-func (inventory) Reserve(_ context.Context, o ordering.Order) error {
+func (openapiInventory) Reserve(_ context.Context, o ordering.Order) error {
 	if o.Items[0].DishID == "late" {
 		return ordering.ErrExpired
 	}
 	return nil
 }
 
-func (inventory) Release(context.Context, ordering.Order) error { return nil }
+func (openapiInventory) Release(context.Context, ordering.Order) error { return nil }
 
-type scheduler struct{}
+type openapiScheduler struct{}
 
-func (scheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
+func (openapiScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
