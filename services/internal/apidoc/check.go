@@ -17,10 +17,11 @@ const (
 
 // Check holds a service to its OpenAPI document at docPath: the engine's public routes (see
 // CheckRoutes), the body types (types maps component schema names to Go values, see CheckTypes;
-// the error envelope is added here), and the error codes its httpapi package, the test's working
-// directory, can answer (see ErrorCodes) against the enum of ErrorDetail.code. It returns the
-// document for further checks such as Do.
-func Check(t *testing.T, docPath string, engine *gin.Engine, types map[string]any) *Doc {
+// the error envelope is added here), and the error codes its handlers can answer (see ErrorCodes)
+// against the enum of ErrorDetail.code. The handlers are in codeDirs, by default the test's working
+// directory (the service's httpapi package); name more when public routes live elsewhere too. It
+// returns the document for further checks such as Do.
+func Check(t *testing.T, docPath string, engine *gin.Engine, types map[string]any, codeDirs ...string) *Doc {
 	t.Helper()
 	doc := Load(t, docPath)
 	all := map[string]any{ErrorSchema: apierr.Body{}}
@@ -30,7 +31,10 @@ func Check(t *testing.T, docPath string, engine *gin.Engine, types map[string]an
 	t.Run("routes", func(t *testing.T) { doc.CheckRoutes(t, engine.Routes()) })
 	t.Run("types", func(t *testing.T) { doc.CheckTypes(t, all) })
 	t.Run("error codes", func(t *testing.T) {
-		assert.ElementsMatch(t, ErrorCodes(t, "."), doc.Enum(t, ErrorDetailSchema, "code"),
+		if len(codeDirs) == 0 {
+			codeDirs = []string{"."}
+		}
+		assert.ElementsMatch(t, ErrorCodes(t, codeDirs...), doc.Enum(t, ErrorDetailSchema, "code"),
 			"%s: %s.code must list exactly the codes the service writes", docPath, ErrorDetailSchema)
 	})
 	return doc

@@ -53,14 +53,14 @@ func Consts(t testing.TB, dir string) []Const {
 }
 
 // ErrorCodes returns every error code a service's HTTP API can answer: the code argument of each
-// apierr.Write call in its httpapi package (dir), in apierr itself (strict decoding) and in
+// apierr.Write call in its handlers' packages (dirs), in apierr itself (strict decoding) and in
 // httpserver (unknown routes and methods, panics). Codes must be constants or literals.
-func ErrorCodes(t testing.TB, dir string) []string {
+func ErrorCodes(t testing.TB, dirs ...string) []string {
 	t.Helper()
 	root := moduleRoot(t)
 	consts := map[string]string{} // "pkg.Name" -> value
 	var files []*ast.File
-	for _, d := range []string{dir, filepath.Join(root, "services/internal/apierr"), filepath.Join(root, "services/internal/httpserver")} {
+	for _, d := range append(append([]string(nil), dirs...), filepath.Join(root, "services/internal/apierr"), filepath.Join(root, "services/internal/httpserver")) {
 		fs := parseDir(t, d)
 		for _, c := range Consts(t, d) {
 			consts[fs[0].Name.Name+"."+c.Name] = c.Value
