@@ -1,0 +1,199 @@
+package httpapi
+
+// The order API's contract is services/order/openapi.yaml, a hand-written OpenAPI 3.1 document:
+// the source of truth a client, or a rewrite in another language, is held to. We check Go against
+// it rather than generate Go from it, so that the Go types stay the plain, reviewed ones; these
+// tests fail when the two disagree (see services/internal/apidoc): the routes gin serves, the JSON
+// of every request and response type, the error codes the package can write, the order statuses,
+// and real answers of the handlers over small in-memory fakes validated against the document.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/internal/apidoc"
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/order/ordering"
+)
+
+const openAPI = "../openapi.yaml"
+
+func TestOpenAPIDocumentMatchesTheOrderAPI(t *testing.T) {
+	r := httpserver.NewEngine("order", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	Register(r, nil, nil)
+	doc := apidoc.Check(t, openAPI, r, map[string]any{
+		"CheckoutRequest": checkoutRequest{},
+		"Order":           orderResponse{},
+		"OrderList":       listResponse{},
+	})
+	var statuses []string
+	for _, c := range apidoc.Consts(t, "../ordering") {
+		if c.Type == "Status" {
+			statuses = append(statuses, c.Value)
+		}
+	}
+	assert.ElementsMatch(t, statuses, doc.Enum(t, "Order", "status"), "Order.status must list exactly ordering's statuses")
+}
+
+func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
+	doc := apidoc.Load(t, openAPI)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := httpserver.NewEngine("order", quiet)
+	store := &openapiOrders{m: map[string]openapiStoredOrder{}}
+	Register(r, ordering.NewService(store, openapiMenu{}, openapiInventory{}, openapiScheduler{}, time.Minute), quiet)
+
+	do := func(t *testing.T, method, path, customer, key, body string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		if customer != "" {
+			req.Header.Set("X-Customer-Id", customer)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		return doc.Do(t, r, req)
+	}
+	order := func(store, dish string, qty int) string {
+		return `{"store_id":"` + store + `","period":"2026-11-25.lunch","items":[{"dish_id":"` + dish + `","quantity":` + strconv.Itoa(qty) + `}]}`
+	}
+	// The key uses every kind of character the document allows, so a narrower pattern fails.
+	const key = "web:2026-11-25.k_1-A"
+	w := do(t, "POST", "/orders", "c1", key, order("s1", "soup", 2))
+	require.Equal(t, http.StatusCreated, w.Code, "%s", w.Body)
+	var created struct{ ID string }
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
+	for _, c := range []struct {
+		method, path, customer, key, body string
+		want                              int
+	}{
+		{"POST", "/orders", "c1", key, order("s1", "soup", 2), 200},
+		{"POST", "/orders", "c1", key, order("s1", "soup", 3), 422},
+		{"POST", "/orders", "c1", "k2", order("s1", "pizza", 1), 422},
+		{"POST", "/orders", "c1", "k3", order("s1", "cake", 1), 409},
+		{"POST", "/orders", "c1", "k4", order("busy", "soup", 1), 409},
+		{"POST", "/orders", "c1", "k5", order("s1", "late", 1), 409},
+		{"POST", "/orders", "c1", "k6", order("nowhere", "soup", 1), 404},
+		{"POST", "/orders", "c1", "k7", order("s1", "soup", 21), 400},
+		{"POST", "/orders", "c1", "", order("s1", "soup", 1), 400},
+		{"POST", "/orders", "c1", "k8", `{"store_id":"s1","tip":1}`, 400},
+		{"POST", "/orders", "c1", "k9", `{"store_id":"` + strings.Repeat("x", 70<<10) + `"}`, 413},
+		{"POST", "/orders", "c1", "k10", order("down", "soup", 1), 503},
+		{"GET", "/orders/" + created.ID, "c1", "", "", 200},
+		{"GET", "/orders/" + created.ID, "c2", "", "", 404},
+		{"GET", "/customers/c1/orders", "c1", "", "", 200},
+		{"GET", "/customers/c1/orders", "c2", "", "", 404},
+		{"GET", "/stores/s1/orders?date=2026-11-25", "", "", "", 200},
+		{"GET", "/stores/s1/orders", "", "", "", 400},
+		{"POST", "/orders/" + created.ID + "/cancel", "c1", "", "", 200},
+		{"POST", "/orders/" + created.ID + "/cancel", "c1", "", "", 409},
+		{"POST", "/orders/nope/cancel", "c1", "", "", 404},
+	} {
+		t.Run(c.method+" "+c.path+" "+c.key, func(t *testing.T) {
+			w := do(t, c.method, c.path, c.customer, c.key, c.body)
+			require.Equal(t, c.want, w.Code, "%s", w.Body)
+		})
+	}
+
+	// The events the service wrote on the way are valid by the event contract.
+	events := apidoc.LoadSchema(t, "../../internal/event/schema/order.json")
+	require.Len(t, store.events, 2, "created and cancelled")
+	for _, e := range store.events {
+		assert.NoError(t, events.Validate(t, e), "%+v", e)
+	}
+}
+
+// openapiOrders is an ordering.Store in memory with a Dapr state store's token rules.
+type openapiOrders struct {
+	mu     sync.Mutex
+	seq    int
+	m      map[string]openapiStoredOrder
+	events []event.Order
+}
+
+type openapiStoredOrder struct {
+	o   ordering.Order
+	tok ordering.Token
+}
+
+func (s *openapiOrders) Order(_ context.Context, id string) (ordering.Order, ordering.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	so, ok := s.m[id]
+	if !ok {
+		return ordering.Order{}, "", ordering.ErrNotFound
+	}
+	return so.o, so.tok, nil
+}
+
+func (s *openapiOrders) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t != "" && s.m[o.ID].tok != t {
+		return occ.ErrConflict
+	}
+	s.events = append(s.events, e)
+	s.seq++
+	s.m[o.ID] = openapiStoredOrder{o: o, tok: ordering.Token(strconv.Itoa(s.seq))}
+	return nil
+}
+
+func (s *openapiOrders) Index(context.Context, ordering.Order) error { return nil }
+
+func (s *openapiOrders) List(_ context.Context, q ordering.Query) ([]ordering.Order, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ordering.Order
+	for _, so := range s.m {
+		if (q.CustomerID != "" && so.o.CustomerID == q.CustomerID) || (q.StoreID == so.o.StoreID && q.Date == so.o.Date()) {
+			out = append(out, so.o)
+		}
+	}
+	return out, nil
+}
+
+// openapiMenu has store s1 (soup, cake sold out, late: stock that expires at reservation), a busy store
+// and a store whose menu cannot be read.
+type openapiMenu struct{}
+
+func (openapiMenu) Dishes(_ context.Context, store string) (map[string]ordering.Dish, bool, error) {
+	dishes := map[string]ordering.Dish{"soup": {PriceCents: 450, Orderable: true}, "cake": {PriceCents: 300}, "late": {PriceCents: 100, Orderable: true}}
+	switch store {
+	case "s1":
+		return dishes, false, nil
+	case "busy":
+		return dishes, true, nil
+	case "down":
+		return nil, false, errors.New("menu unreachable")
+	}
+	return nil, false, &ordering.InvalidError{Field: "store_id", Reason: "is not a store"}
+}
+
+type openapiInventory struct{}
+
+func (openapiInventory) Reserve(_ context.Context, o ordering.Order) error {
+	if o.Items[0].DishID == "late" {
+		return ordering.ErrExpired
+	}
+	return nil
+}
+
+func (openapiInventory) Release(context.Context, ordering.Order) error { return nil }
+
+type openapiScheduler struct{}
+
+func (openapiScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
