@@ -17,7 +17,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,10 +24,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/canteen/canteen/services/internal/apidoc"
-	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/httpserver"
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
+	"github.com/canteen/canteen/services/order/ordering/ordertest"
 )
 
 const openAPI = "../openapi.yaml"
@@ -54,8 +52,9 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := httpserver.NewEngine("order", quiet)
-	store := &openapiOrders{m: map[string]openapiStoredOrder{}}
-	Register(r, ordering.NewService(store, openapiMenu{}, openapiInventory{}, openapiScheduler{}, time.Minute), quiet)
+	store := ordertest.NewMemory()
+	Register(r, ordering.NewService(ordering.Deps{Repository: store, Publisher: store, Menu: openapiMenu{}, Inventory: openapiInventory{},
+		Scheduler: openapiScheduler{}, Log: quiet}, time.Minute), quiet)
 
 	do := func(t *testing.T, method, path, customer, key, body string) *httptest.ResponseRecorder {
 		t.Helper()
@@ -111,59 +110,10 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 
 	// The events the service wrote on the way are valid by the event contract.
 	events := apidoc.LoadSchema(t, "../../internal/event/schema/order.json")
-	require.Len(t, store.events, 2, "created and cancelled")
-	for _, e := range store.events {
+	require.Len(t, store.Published, 2, "created and cancelled")
+	for _, e := range store.Published {
 		assert.NoError(t, events.Validate(t, e), "%+v", e)
 	}
-}
-
-// openapiOrders is an ordering.Store in memory with a Dapr state store's token rules.
-type openapiOrders struct {
-	mu     sync.Mutex
-	seq    int
-	m      map[string]openapiStoredOrder
-	events []event.Order
-}
-
-type openapiStoredOrder struct {
-	o   ordering.Order
-	tok ordering.Token
-}
-
-func (s *openapiOrders) Order(_ context.Context, id string) (ordering.Order, ordering.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	so, ok := s.m[id]
-	if !ok {
-		return ordering.Order{}, "", ordering.ErrNotFound
-	}
-	return so.o, so.tok, nil
-}
-
-func (s *openapiOrders) Save(_ context.Context, o ordering.Order, t ordering.Token, e event.Order) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if t != "" && s.m[o.ID].tok != t {
-		return occ.ErrConflict
-	}
-	s.events = append(s.events, e)
-	s.seq++
-	s.m[o.ID] = openapiStoredOrder{o: o, tok: ordering.Token(strconv.Itoa(s.seq))}
-	return nil
-}
-
-func (s *openapiOrders) Index(context.Context, ordering.Order) error { return nil }
-
-func (s *openapiOrders) List(_ context.Context, q ordering.Query) ([]ordering.Order, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []ordering.Order
-	for _, so := range s.m {
-		if (q.CustomerID != "" && so.o.CustomerID == q.CustomerID) || (q.StoreID == so.o.StoreID && q.Date == so.o.Date()) {
-			out = append(out, so.o)
-		}
-	}
-	return out, nil
 }
 
 // openapiMenu has store s1 (soup, cake sold out, late: stock that expires at reservation), a busy store
