@@ -37,6 +37,8 @@ type Query struct {
 	CustomerID    string
 	StoreID, Date string
 	Limit         int
+	// Through is the latest sale date a customer's list reaches (set by List: pre-orders included).
+	Through time.Time
 }
 
 // Dish is what checkout needs to know of a menu entry.
@@ -180,6 +182,7 @@ func (s *Service) Get(ctx context.Context, id, customerID string) (Order, error)
 
 // List returns orders matching q.
 func (s *Service) List(ctx context.Context, q Query) ([]Order, error) {
+	q.Through = s.now().AddDate(0, 1, 0) // orders for next month's periods count too
 	orders, err := s.repo.List(ctx, q)
 	for i := range orders {
 		orders[i] = orders[i].withoutOutbox()

@@ -19,7 +19,12 @@ import (
 // hundreds of orders to one store's day at once, and one key would make them queue on its ETag.
 const storeShards = 8
 
-func customerIndexKey(c string) string { return "idx:customer:" + c }
+// customerMonths is how far back a customer's order list reaches. A customer's index is one key
+// per month of the orders' sale periods, so that neither a write nor a read ever touches more
+// than a month of one customer's orders on one key, however long they have been ordering.
+const customerMonths = 13
+
+func customerIndexKey(c, month string) string { return "idx:customer:" + c + ":" + month }
 
 func storeIndexKey(store, date string, shard int) string {
 	return fmt.Sprintf("idx:store:%s:%s:%d", store, date, shard)
@@ -29,7 +34,7 @@ func storeIndexKey(store, date string, shard int) string {
 func (s *Repository) Index(ctx context.Context, o ordering.Order) error {
 	h := fnv.New32a()
 	h.Write([]byte(o.ID))
-	for _, key := range []string{customerIndexKey(o.CustomerID), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
+	for _, key := range []string{customerIndexKey(o.CustomerID, o.Date()[:7]), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
 		if err := occ.Retry(ctx, func(ctx context.Context) error { return s.addToIndex(ctx, key, o.ID) }); err != nil {
 			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
 		}
@@ -55,13 +60,17 @@ func (s *Repository) addToIndex(ctx context.Context, key, id string) error {
 	return daprconn.Save(ctx, s.Client, s.StateStore, key, raw, it.Etag)
 }
 
-// List returns the orders of a customer (newest first) or of a store's day (oldest first).
+// List returns the orders of a customer (newest first, from the months up to q.Through: a year
+// of them in one bulk read) or of a store's day (oldest first).
 func (s *Repository) List(ctx context.Context, q ordering.Query) ([]ordering.Order, error) {
-	keys := []string{customerIndexKey(q.CustomerID)}
+	var keys []string
 	if q.StoreID != "" {
-		keys = keys[:0]
 		for i := range storeShards {
 			keys = append(keys, storeIndexKey(q.StoreID, q.Date, i))
+		}
+	} else {
+		for m := range customerMonths {
+			keys = append(keys, customerIndexKey(q.CustomerID, q.Through.AddDate(0, -m, 0).Format("2006-01")))
 		}
 	}
 	ids, err := s.bulkIDs(ctx, keys)

@@ -88,7 +88,7 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		require.NoError(t, repo.Create(ctx, o))
 		require.NoError(t, repo.Index(ctx, o))
 		require.NoError(t, repo.Index(ctx, o))
-		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID})
+		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
 		require.NoError(t, err)
 		require.Len(t, mine, 1)
 		assert.Equal(t, o.ID, mine[0].ID)

@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// orderProbe is a subscriber of the orders topic behind its own sidecar, as any service would be
+// (a consumer group of its own): tests count the events an order really published, instead of
+// trusting that a second one would change nothing.
+type orderProbe struct {
+	mu     sync.Mutex
+	events map[string][]string // order id -> event types, in arrival order, duplicates kept
+}
+
+var (
+	probeOnce sync.Once
+	probe     *orderProbe
+)
+
+// theProbe starts the probe on first use; it lives as long as the platform.
+func theProbe(t *testing.T) *orderProbe {
+	t.Helper()
+	probeOnce.Do(func() {
+		pr := &orderProbe{events: map[string][]string{}}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		go http.Serve(ln, pr)
+		_, err = platform.Attach(t.Context(), "orderprobe", ln.Addr().(*net.TCPAddr).Port)
+		require.NoError(t, err)
+		probe = pr
+	})
+	require.NotNil(t, probe, "the probe failed to start in an earlier test")
+	return probe
+}
+
+func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/dapr/subscribe":
+		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]`)
+	case "/orders":
+		var ce struct {
+			Data struct {
+				Type    string `json:"type"`
+				OrderID string `json:"order_id"`
+			} `json:"data"`
+		}
+		if json.NewDecoder(r.Body).Decode(&ce) == nil {
+			pr.mu.Lock()
+			pr.events[ce.Data.OrderID] = append(pr.events[ce.Data.OrderID], ce.Data.Type)
+			pr.mu.Unlock()
+		}
+		fmt.Fprint(w, `{"status":"SUCCESS"}`)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// of returns the event types the order published so far.
+func (pr *orderProbe) of(orderID string) []string {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return append([]string(nil), pr.events[orderID]...)
+}
