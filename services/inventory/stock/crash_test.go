@@ -57,6 +57,34 @@ func (c *crashingRepo) CreateReservation(ctx context.Context, r stock.Reservatio
 	return c.Repository.CreateReservation(ctx, r)
 }
 
+func (c *crashingRepo) ReservationAndIntent(ctx context.Context, order string) (*stock.Reservation, *stock.Intent, error) {
+	if c.writes <= 0 {
+		return nil, nil, errCrash
+	}
+	return c.Repository.ReservationAndIntent(ctx, order)
+}
+
+func (c *crashingRepo) CreateIntent(ctx context.Context, in stock.Intent) error {
+	if err := c.write(); err != nil {
+		return err
+	}
+	return c.Repository.CreateIntent(ctx, in)
+}
+
+func (c *crashingRepo) Restocked(ctx context.Context, it stock.Item, id string) (bool, error) {
+	if c.writes <= 0 {
+		return false, errCrash
+	}
+	return c.Repository.Restocked(ctx, it, id)
+}
+
+func (c *crashingRepo) PutRestocked(ctx context.Context, it stock.Item, id string) error {
+	if err := c.write(); err != nil {
+		return err
+	}
+	return c.Repository.PutRestocked(ctx, it, id)
+}
+
 func (c *crashingRepo) PutReservation(ctx context.Context, r stock.Reservation, t stock.Token) error {
 	if err := c.write(); err != nil {
 		return err
@@ -173,7 +201,7 @@ func TestHoldLeftByAKilledLateDuplicateIsGivenBack(t *testing.T) {
 			mem := stocktest.NewMemory()
 			s, _ := newService(t, mem)
 			restock(t, s, rice, 10, 1)
-			crashing := &crashingRepo{Repository: mem, writes: 1} // the hold, then killed
+			crashing := &crashingRepo{Repository: mem, writes: 2} // the intent and the hold, then killed
 			gate := newGate(crashing, rice, 0)
 			late := stalled(t, gate, one(rice, 3))
 			require.NoError(t, s.Release(ctx, "o1", one(rice, 3)))

@@ -219,8 +219,9 @@ func homeBucket(order string, n uint32) int {
 }
 
 // Confirm while racing duplicates still hold the order's units twice (the state the test above
-// passes through): one hold is sold, the other goes back, whichever clean-up comes first.
-func TestConfirmSellsOneHoldPerItem(t *testing.T) {
+// passes through): the part the record names is sold, the other goes back, whichever clean-up
+// comes first.
+func TestConfirmSellsOnlyTheRecordedParts(t *testing.T) {
 	for _, first := range []string{"confirm", "tidy"} {
 		t.Run(first, func(t *testing.T) {
 			mem := stocktest.NewMemory()
@@ -229,18 +230,23 @@ func TestConfirmSellsOneHoldPerItem(t *testing.T) {
 			bs, toks, err := mem.Buckets(ctx, rice, 2)
 			require.NoError(t, err)
 			for i := range bs {
-				bs[i].Holds, bs[i].Available = map[string]int64{"o1": 2}, 0
+				bs[i].Parts, bs[i].Available = map[string]int64{stock.PartKey("o1", fmt.Sprintf("p%d", i)): 2}, 0
 				require.NoError(t, mem.PutBucket(ctx, rice, i, bs[i], toks[i]))
 			}
-			require.NoError(t, mem.CreateReservation(ctx, stock.Reservation{OrderID: "o1", Status: stock.Reserved, Lines: one(rice, 2)}))
+			require.NoError(t, mem.CreateReservation(ctx, stock.Reservation{OrderID: "o1", Status: stock.Reserved, Lines: one(rice, 2),
+				Parts: []stock.Part{{Item: rice, Bucket: 1, ID: "p1", Quantity: 2}}}))
 
 			if first == "tidy" {
 				_, err := s.Reserve(ctx, "o1", one(rice, 2)) // a duplicate's replay
 				require.NoError(t, err)
+				bs, _, err := mem.Buckets(ctx, rice, 2)
+				require.NoError(t, err)
+				assert.Empty(t, bs[0].Parts, "the stray part went back")
 			}
 			require.NoError(t, s.Confirm(ctx, "o1"))
 			_, err = s.Reserve(ctx, "o1", one(rice, 2))
 			require.NoError(t, err)
+			require.NoError(t, s.Confirm(ctx, "o1"))
 			v := view(t, s, rice)
 			assert.EqualValues(t, 2, v.Sold)
 			assert.EqualValues(t, 2, v.Available)

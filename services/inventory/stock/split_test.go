@@ -59,7 +59,7 @@ func TestConcurrentMultiUnitOrdersAreRefusedOnlyWhenShort(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(w), 2))
 			for i := range 12 {
 				order := fmt.Sprintf("o%d", r.IntN(60)) // duplicates across workers
-				q := 1 + int64(order[1]%7)*4         // one quantity per order id: 1..25
+				q := 1 + int64(order[1]%7)*4            // one quantity per order id: 1..25
 				_, err := s.Reserve(ctx, order, one(rice, q))
 				var so *stock.SoldOutError
 				mu.Lock()
