@@ -2,6 +2,7 @@ package stock_test
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,4 +93,30 @@ func TestRetryOfAKilledReservationGetsStockTheMemoMissed(t *testing.T) {
 	assert.Equal(t, stock.Reserved, st)
 	assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, rice).Holds)
 	assert.Equal(t, map[string]int64{"o1": 1}, view(t, s, soup).Holds)
+}
+
+// A retry adopts what its killed attempt held rather than holding again: with the last units of
+// rice held by the killed attempt, the retry still gets the order, instead of finding it sold out
+// by its own holds.
+func TestRetryResumesWithTheUnitsItsKilledAttemptHeld(t *testing.T) {
+	for _, buckets := range []int{1, 4} {
+		t.Run(fmt.Sprintf("%d buckets", buckets), func(t *testing.T) {
+			mem := stocktest.NewMemory()
+			s, _ := newService(t, mem)
+			restock(t, s, rice, 8, buckets)
+			restock(t, s, soup, 1, 1)
+			lines := []stock.Line{{Item: rice, Quantity: 8}, {Item: soup, Quantity: 1}}
+			killed, _ := newService(t, &killedAfterHold{Repository: mem, item: rice})
+			_, err := killed.Reserve(ctx, "o1", lines)
+			require.ErrorIs(t, err, errCrash)
+			require.Positive(t, view(t, s, rice).Holds["o1"])
+
+			st, err := s.Reserve(ctx, "o1", lines)
+			require.NoError(t, err)
+			assert.Equal(t, stock.Reserved, st)
+			assert.Equal(t, map[string]int64{"o1": 8}, view(t, s, rice).Holds)
+			assert.Equal(t, map[string]int64{"o1": 1}, view(t, s, soup).Holds)
+			audit(t, mem, rice, buckets)
+		})
+	}
 }
