@@ -45,47 +45,48 @@ func TestBucketedDishServesMultiUnitOrdersWhileUnitsLast(t *testing.T) {
 	audit(t, mem, rice, 16)
 }
 
-// Many multi-unit orders with duplicates on a bucketed dish, no releases: every order told
-// "reserved" holds exactly its quantity, and every refused one asked for more than is left.
-func TestConcurrentMultiUnitOrdersAreRefusedOnlyWhenShort(t *testing.T) {
+// Many multi-unit orders at once on a bucketed dish, duplicated across workers, no releases: every
+// order told "reserved" holds exactly its quantity and nothing else is held; and however the
+// races scattered what is left over the buckets, one order can then take all of it.
+//
+// (Whether each refusal under the race was right cannot be judged from outside: units do come
+// back mid-run, from a duplicate's extra parts and from a split order that ran dry half-way and
+// gave back the parts it had taken.)
+func TestConcurrentMultiUnitOrdersHoldExactlyAndStrandNothing(t *testing.T) {
 	mem := stocktest.NewMemory()
 	s, _ := newService(t, slowRepo{mem})
 	restock(t, s, rice, 300, 16)
 	var mu sync.Mutex
-	reserved, refused := map[string]int64{}, map[string]int64{}
+	reserved := map[string]int64{}
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 2))
 			for i := range 12 {
-				order := fmt.Sprintf("o%d", r.IntN(60)) // duplicates across workers
-				q := 1 + int64(order[1]%7)*4            // one quantity per order id: 1..25
+				o := r.IntN(60) // duplicates across workers
+				order, q := fmt.Sprintf("o%d", o), 1+int64(o%7)*4
 				_, err := s.Reserve(ctx, order, one(rice, q))
 				var so *stock.SoldOutError
-				mu.Lock()
 				switch {
 				case err == nil:
+					mu.Lock()
 					reserved[order] = q
-				case errors.As(err, &so):
-					refused[order] = q
-				default:
+					mu.Unlock()
+				case !errors.As(err, &so):
 					t.Errorf("%s (%d): %v", order, i, err)
 				}
-				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	v := view(t, s, rice)
 	audit(t, mem, rice, 16)
-	var held int64
-	for order, q := range reserved {
-		assert.Equal(t, q, v.Holds[order], order)
-		held += q
+	assert.Equal(t, reserved, v.Holds, "exactly the reserved orders hold, exactly their quantity")
+
+	if v.Available > 0 {
+		_, err := s.Reserve(ctx, "the-rest", one(rice, v.Available))
+		require.NoError(t, err, "%d units left, scattered over the buckets", v.Available)
 	}
-	assert.Equal(t, held, v.Reserved, "only reserved orders hold stock")
-	for order, q := range refused {
-		assert.NotContains(t, reserved, order)
-		assert.Less(t, v.Available, q, "%s was refused %d units", order, q)
-	}
+	assert.EqualValues(t, 0, view(t, s, rice).Available)
+	audit(t, mem, rice, 16)
 }
