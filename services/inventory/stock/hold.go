@@ -164,62 +164,6 @@ func split(bs []Bucket, home int, need int64) []take {
 	return out
 }
 
-// settleHolds makes the order's holds on each item agree with its record r: parts r owns stay,
-// or with sell become sales; every other part of the order goes back to available (all of them
-// when r is released or sold out). Each bucket is one write; the whole is idempotent, so a
-// repeat completes one killed half-way, and contenders deciding from the same record agree.
-func (s *Service) settleHolds(ctx context.Context, r Reservation, its []Item, sell bool) error {
-	for _, it := range its {
-		n, err := s.bucketCount(ctx, it)
-		if errors.Is(err, ErrUnknownStock) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		err = occ.Retry(ctx, func(ctx context.Context) error {
-			bs, toks, err := s.repo.Buckets(ctx, it, n)
-			if err != nil {
-				return err
-			}
-			refilled, released := false, int64(0)
-			for i, b := range bs {
-				ps := b.partsOf(r.OrderID)
-				if len(ps) == 0 {
-					continue
-				}
-				nb, changed := cloneBucket(b), false
-				for _, id := range sortedIDs(ps) {
-					switch owned := r.owns(it, i, id); {
-					case owned && sell:
-						nb.sell(r.OrderID, id)
-						changed = true
-					case !owned:
-						released += ps[id]
-						nb.release(r.OrderID, id)
-						changed = true
-					}
-				}
-				if !changed {
-					continue
-				}
-				if err := s.repo.PutBucket(ctx, it, i, nb, toks[i]); err != nil {
-					return err
-				}
-				refilled = refilled || (b.Available == 0 && nb.Available > 0)
-			}
-			if refilled {
-				s.refilled(ctx, it, view(it, bs).Available+released)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("settle holds of %s on %s: %w", r.OrderID, it, err)
-		}
-	}
-	return nil
-}
-
 func sumParts(ps []Part) int64 {
 	var n int64
 	for _, p := range ps {

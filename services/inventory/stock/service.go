@@ -53,7 +53,8 @@ type Service struct {
 	log  *slog.Logger
 	// soldOutFor is how long a replica answers "sold out" for an item it just saw at zero without
 	// asking the store: during a flash sale's sold-out storm this spares the hot key. It may refuse
-	// a unit released within that window; it never sells one that is not there.
+	// a unit released within that window; it never sells one that is not there, and it answers
+	// only an order that holds nothing (one without an intent), never a resumed one.
 	soldOutFor time.Duration
 
 	mu      sync.Mutex
