@@ -51,6 +51,19 @@ func TestRepeatedOrderWithOtherLinesIsRefused(t *testing.T) {
 	}
 }
 
+// The same lines in another order are the same body.
+func TestRepeatedOrderWithItsLinesReorderedIsTheSame(t *testing.T) {
+	s, _ := newService(t, stocktest.NewMemory())
+	restock(t, s, rice, 10, 1)
+	restock(t, s, soup, 10, 1)
+	_, err := s.Reserve(ctx, "o1", []stock.Line{{Item: soup, Quantity: 1}, {Item: rice, Quantity: 2}})
+	require.NoError(t, err)
+	st, err := s.Reserve(ctx, "o1", []stock.Line{{Item: rice, Quantity: 2}, {Item: soup, Quantity: 1}})
+	require.NoError(t, err)
+	assert.Equal(t, stock.Reserved, st)
+	assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, rice).Holds)
+}
+
 // A sold-out order id reused for other lines is refused as a mismatch too: the first recorded
 // outcome belongs to the first body.
 func TestSoldOutOrderReusedForOtherLinesIsRefused(t *testing.T) {
