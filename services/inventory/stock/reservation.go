@@ -92,7 +92,8 @@ func outcome(r Reservation) (Status, error) {
 // Intent is written, create-only, just before an order's first hold is taken: from then on a
 // Reserve of the order can tell, in the read it starts with, that the order may hold stock though
 // no outcome is recorded (a call killed half-way), so it resumes rather than answering from the
-// sold-out memo; and the first body to write it is the only one that ever holds stock.
+// sold-out memo; and calls of the first body to write it are the only ones that ever write holds
+// (a call of another body is refused before its first write).
 type Intent struct {
 	OrderID string
 	Digest  string
