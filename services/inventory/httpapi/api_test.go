@@ -140,6 +140,13 @@ func TestReserveAnswers(t *testing.T) {
 		assert.Equal(t, map[string]any{"order_id": "ok", "status": "reserved"}, body)
 	}
 	assert.Equal(t, []any{map[string]any{"order_id": "ok", "quantity": float64(2)}}, a.stock("rice")["holds"])
+
+	// the same order id with other lines is refused, and holds nothing more
+	status, body, _ := a.do(http.MethodPost, "/reservations", map[string]any{"order_id": "ok", "items": []any{item("rice", 5)}})
+	assert.Equal(t, http.StatusConflict, status, "%v", body)
+	code, _, _ := errorOf(body)
+	assert.Equal(t, httpapi.CodeReservationMismatch, code)
+	assert.Equal(t, []any{map[string]any{"order_id": "ok", "quantity": float64(2)}}, a.stock("rice")["holds"])
 }
 
 func TestReleaseAndConfirmAnswers(t *testing.T) {

@@ -27,6 +27,10 @@ func (b brokenRepo) Reservation(context.Context, string) (stock.Reservation, sto
 	return stock.Reservation{}, "", b.err
 }
 
+func (b brokenRepo) ReservationAndIntent(context.Context, string) (*stock.Reservation, *stock.Intent, error) {
+	return nil, nil, b.err
+}
+
 func TestStoreFaultsAre503WithRetryAfter(t *testing.T) {
 	for _, err := range []error{errors.New("sidecar unavailable"), occ.ErrExhausted} {
 		a := newAPI(t, brokenRepo{err: err})

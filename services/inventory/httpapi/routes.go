@@ -22,6 +22,8 @@ const (
 	CodeReleased     = "released"
 	CodeConfirmed    = "confirmed"
 	CodeUnknownStock = "unknown_stock"
+	// CodeReservationMismatch: the order id was already reserved with other lines.
+	CodeReservationMismatch = "reservation_mismatch"
 )
 
 type handler struct {
@@ -53,6 +55,8 @@ func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 		apierr.Write(c, http.StatusConflict, CodeSoldOut, itemField(lines, soldOut.Item), soldOut.Error())
 	case errors.As(err, &unknown):
 		apierr.Write(c, http.StatusNotFound, CodeUnknownStock, itemField(lines, unknown.Item), unknown.Error())
+	case errors.Is(err, stock.ErrLinesMismatch):
+		apierr.Write(c, http.StatusConflict, CodeReservationMismatch, "items", err.Error())
 	case errors.Is(err, stock.ErrReleased):
 		apierr.Write(c, http.StatusConflict, CodeReleased, "", "the order's reservation was released (cancelled or expired)")
 	case errors.Is(err, stock.ErrConfirmed):

@@ -1,14 +1,19 @@
-// Package sidecar is inventory's Dapr I/O: stock buckets and reservation records in a Dapr state
-// store, every write a single key guarded by its ETag with first-write concurrency, and stock
-// events published to pub/sub.
+// Package sidecar is inventory's Dapr I/O: stock buckets, reservation records, intents and restock
+// records in a Dapr state store, every write a single key guarded by its ETag with first-write
+// concurrency, and stock events published to pub/sub.
 package sidecar
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
@@ -28,7 +33,17 @@ type Client interface {
 type Repository struct {
 	Client     Client
 	StateStore string
+	// Keep is how long reservation records, intents and restock records are kept after the day
+	// of their (latest) sale period, and at least after their last write; DefaultKeep when 0.
+	// They then expire by the store's TTL (Dapr's ttlInSeconds, which Redis and PostgreSQL
+	// honour). Buckets never expire: they are the stock.
+	Keep time.Duration
 }
+
+// DefaultKeep: an order is paid or expires within minutes of its reservation, and its events and
+// retries settle within hours; a week past the sale period leaves the reconciler and any audit
+// ample time, after which nothing can ask about the order any more.
+const DefaultKeep = 7 * 24 * time.Hour
 
 var (
 	_ stock.Repository = (*Repository)(nil)
@@ -40,6 +55,29 @@ func bucketKey(it stock.Item, i int) string {
 }
 
 func reservationKey(order string) string { return "resv:" + order }
+
+func intentKey(order string) string { return "intent:" + order }
+
+func restockKey(it stock.Item, id string) string {
+	return fmt.Sprintf("restocked:%s:%s:%s:%s", it.StoreID, it.DishID, it.Period, id)
+}
+
+// ttl is the time to live, in seconds, of a record about lines of these periods: Keep past the
+// end of the latest period's day, and never less than Keep from now.
+func (r *Repository) ttl(lines []stock.Line) int {
+	keep := r.Keep
+	if keep <= 0 {
+		keep = DefaultKeep
+	}
+	until := time.Now().Add(keep)
+	for _, l := range lines {
+		day, err := time.Parse("2006-01-02", l.Period[:min(len(l.Period), 10)])
+		if err == nil && day.Add(24*time.Hour+keep).After(until) {
+			until = day.Add(24*time.Hour + keep)
+		}
+	}
+	return int(time.Until(until).Seconds()) + 1
+}
 
 // Buckets reads an item's buckets in one bulk call.
 func (r *Repository) Buckets(ctx context.Context, it stock.Item, n int) ([]stock.Bucket, []stock.Token, error) {
@@ -77,9 +115,9 @@ func (r *Repository) Buckets(ctx context.Context, it stock.Item, n int) ([]stock
 func (r *Repository) PutBucket(ctx context.Context, it stock.Item, i int, b stock.Bucket, t stock.Token) error {
 	key := bucketKey(it, i)
 	if t == "" {
-		return r.create(ctx, key, toBucketRecord(b))
+		return r.create(ctx, key, toBucketRecord(b), 0)
 	}
-	return r.save(ctx, key, toBucketRecord(b), t)
+	return r.save(ctx, key, toBucketRecord(b), t, 0)
 }
 
 // Reservation reads an order's reservation record.
@@ -100,15 +138,73 @@ func (r *Repository) Reservation(ctx context.Context, order string) (stock.Reser
 
 // CreateReservation writes a record only where none exists.
 func (r *Repository) CreateReservation(ctx context.Context, res stock.Reservation) error {
-	return r.create(ctx, reservationKey(res.OrderID), toReservationRecord(res))
+	return r.create(ctx, reservationKey(res.OrderID), toReservationRecord(res), r.ttl(res.Lines))
+}
+
+// ReservationAndIntent reads an order's record and intent in one bulk call.
+func (r *Repository) ReservationAndIntent(ctx context.Context, order string) (*stock.Reservation, *stock.Intent, error) {
+	keys := []string{reservationKey(order), intentKey(order)}
+	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, 2)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read reservation and intent %s: %w", order, err)
+	}
+	var (
+		res *stock.Reservation
+		in  *stock.Intent
+	)
+	for _, x := range items {
+		switch {
+		case x.Error != "":
+			return nil, nil, fmt.Errorf("read %s: %s", x.Key, x.Error)
+		case len(x.Value) == 0:
+		case x.Key == keys[0]:
+			var rec reservationRecord
+			if err := json.Unmarshal(x.Value, &rec); err != nil {
+				return nil, nil, fmt.Errorf("decode reservation %s: %w", order, err)
+			}
+			d := rec.domain(order)
+			res = &d
+		case x.Key == keys[1]:
+			var rec intentRecord
+			if err := json.Unmarshal(x.Value, &rec); err != nil {
+				return nil, nil, fmt.Errorf("decode intent %s: %w", order, err)
+			}
+			d := rec.domain(order)
+			in = &d
+		}
+	}
+	return res, in, nil
+}
+
+// CreateIntent writes an order's intent only where none exists.
+func (r *Repository) CreateIntent(ctx context.Context, in stock.Intent) error {
+	return r.create(ctx, intentKey(in.OrderID), toIntentRecord(in), r.ttl(in.Lines))
+}
+
+// Restocked reports whether the restock's record exists.
+func (r *Repository) Restocked(ctx context.Context, it stock.Item, id string) (bool, error) {
+	x, err := r.Client.GetState(ctx, r.StateStore, restockKey(it, id), nil)
+	if err != nil {
+		return false, fmt.Errorf("read restock %s of %s: %w", id, it, err)
+	}
+	return len(x.Value) > 0, nil
+}
+
+// PutRestocked writes the restock's record; one already there is the same record.
+func (r *Repository) PutRestocked(ctx context.Context, it stock.Item, id string) error {
+	err := r.create(ctx, restockKey(it, id), restockRecord{RestockID: id}, r.ttl([]stock.Line{{Item: it}}))
+	if errors.Is(err, occ.ErrConflict) {
+		return nil
+	}
+	return err
 }
 
 // create writes key only where it does not exist yet. A first-write save without an ETag is
 // refused when the key exists (Redis: by the first-write flag the same kind of save left;
 // PostgreSQL: by the insert), but stores report that refusal as a plain error (Redis: Internal,
 // after the sidecar's own retries), so it is told from a fault by reading the key back.
-func (r *Repository) create(ctx context.Context, key string, v any) error {
-	err := r.save(ctx, key, v, "")
+func (r *Repository) create(ctx context.Context, key string, v any, ttl int) error {
+	err := r.save(ctx, key, v, "", ttl)
 	if err == nil {
 		return nil
 	}
@@ -121,7 +217,7 @@ func (r *Repository) create(ctx context.Context, key string, v any) error {
 
 // PutReservation updates a record with the token it was read with.
 func (r *Repository) PutReservation(ctx context.Context, res stock.Reservation, t stock.Token) error {
-	return r.save(ctx, reservationKey(res.OrderID), toReservationRecord(res), t)
+	return r.save(ctx, reservationKey(res.OrderID), toReservationRecord(res), t, r.ttl(res.Lines))
 }
 
 // Publish sends a stock event to the stock topic.
@@ -130,11 +226,27 @@ func (r *Repository) Publish(ctx context.Context, e event.Stock) error {
 }
 
 // save writes v under key with first-write concurrency, so that the ETag is enforced (the SDK's
-// default, last-write, makes stores ignore it); a stale ETag comes back as codes.Aborted.
-func (r *Repository) save(ctx context.Context, key string, v any, t stock.Token) error {
+// default, last-write, makes stores ignore it), and, with ttl > 0, a time to live in seconds: it
+// is set on every write, since a write without one makes the record permanent again (PostgreSQL
+// clears its expiry). A stale ETag comes back as codes.Aborted.
+func (r *Repository) save(ctx context.Context, key string, v any, t stock.Token, ttl int) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	return daprconn.Save(ctx, r.Client, r.StateStore, key, data, string(t))
+	if ttl <= 0 {
+		return daprconn.Save(ctx, r.Client, r.StateStore, key, data, string(t))
+	}
+	item := &dapr.SetStateItem{Key: key, Value: data, Options: daprconn.FirstWrite, Metadata: map[string]string{"ttlInSeconds": strconv.Itoa(ttl)}}
+	if t != "" {
+		item.Etag = &dapr.ETag{Value: string(t)}
+	}
+	err = r.Client.SaveBulkState(ctx, r.StateStore, item)
+	if status.Code(err) == codes.Aborted {
+		return fmt.Errorf("save %s: %w", key, occ.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s: %w", key, err)
+	}
+	return nil
 }

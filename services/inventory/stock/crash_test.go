@@ -57,6 +57,34 @@ func (c *crashingRepo) CreateReservation(ctx context.Context, r stock.Reservatio
 	return c.Repository.CreateReservation(ctx, r)
 }
 
+func (c *crashingRepo) ReservationAndIntent(ctx context.Context, order string) (*stock.Reservation, *stock.Intent, error) {
+	if c.writes <= 0 {
+		return nil, nil, errCrash
+	}
+	return c.Repository.ReservationAndIntent(ctx, order)
+}
+
+func (c *crashingRepo) CreateIntent(ctx context.Context, in stock.Intent) error {
+	if err := c.write(); err != nil {
+		return err
+	}
+	return c.Repository.CreateIntent(ctx, in)
+}
+
+func (c *crashingRepo) Restocked(ctx context.Context, it stock.Item, id string) (bool, error) {
+	if c.writes <= 0 {
+		return false, errCrash
+	}
+	return c.Repository.Restocked(ctx, it, id)
+}
+
+func (c *crashingRepo) PutRestocked(ctx context.Context, it stock.Item, id string) error {
+	if err := c.write(); err != nil {
+		return err
+	}
+	return c.Repository.PutRestocked(ctx, it, id)
+}
+
 func (c *crashingRepo) PutReservation(ctx context.Context, r stock.Reservation, t stock.Token) error {
 	if err := c.write(); err != nil {
 		return err
@@ -90,29 +118,57 @@ func stockBoth(s *stock.Service) {
 	_, _ = s.Restock(ctx, soup, 10, "s", 1)
 }
 
+// orderSplit's rice (7 units) fits no bucket of stockSplit's (3, 3, 2, 2): it is held in three
+// parts, three writes, each a place to be killed.
+var orderSplit = []stock.Line{{Item: rice, Quantity: 7}, {Item: soup, Quantity: 2}}
+
+func stockSplit(s *stock.Service) {
+	_, _ = s.Restock(ctx, rice, 10, "r", 4)
+	_, _ = s.Restock(ctx, soup, 10, "s", 1)
+}
+
+var crashCases = []struct {
+	name    string
+	setup   func(*stock.Service)
+	lines   []stock.Line
+	buckets int
+}{
+	{"a line in one bucket", stockBoth, order2, 2},
+	{"a line split over buckets", stockSplit, orderSplit, 4},
+}
+
 // A reservation killed anywhere is completed by a retry (the client repeats it)...
 func TestKilledReservationIsCompletedByARetry(t *testing.T) {
-	killedAtEveryWrite(t, stockBoth, func(s *stock.Service) error { _, err := s.Reserve(ctx, "o1", order2); return err },
-		func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
-			_, err := s.Reserve(ctx, "o1", order2)
-			require.NoError(t, err)
-			assert.Equal(t, map[string]int64{"o1": 3}, view(t, s, rice).Holds)
-			assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, soup).Holds)
-			audit(t, mem, rice, 2)
+	for _, tc := range crashCases {
+		t.Run(tc.name, func(t *testing.T) {
+			killedAtEveryWrite(t, tc.setup, func(s *stock.Service) error { _, err := s.Reserve(ctx, "o1", tc.lines); return err },
+				func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
+					_, err := s.Reserve(ctx, "o1", tc.lines)
+					require.NoError(t, err)
+					assert.Equal(t, map[string]int64{"o1": tc.lines[0].Quantity}, view(t, s, rice).Holds)
+					assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, soup).Holds)
+					audit(t, mem, rice, tc.buckets)
+				})
 		})
+	}
 }
 
 // ...or undone by a release (the order expired): never a unit lost or doubled.
 func TestKilledReservationIsUndoneByARelease(t *testing.T) {
-	killedAtEveryWrite(t, stockBoth, func(s *stock.Service) error { _, err := s.Reserve(ctx, "o1", order2); return err },
-		func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
-			require.NoError(t, s.Release(ctx, "o1", order2))
-			assert.EqualValues(t, 10, view(t, s, rice).Available)
-			assert.EqualValues(t, 10, view(t, s, soup).Available)
-			_, err := s.Reserve(ctx, "o1", order2)
-			assert.ErrorIs(t, err, stock.ErrReleased)
-			assert.EqualValues(t, 10, view(t, s, rice).Available)
+	for _, tc := range crashCases {
+		t.Run(tc.name, func(t *testing.T) {
+			killedAtEveryWrite(t, tc.setup, func(s *stock.Service) error { _, err := s.Reserve(ctx, "o1", tc.lines); return err },
+				func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
+					require.NoError(t, s.Release(ctx, "o1", tc.lines))
+					assert.EqualValues(t, 10, view(t, s, rice).Available)
+					assert.EqualValues(t, 10, view(t, s, soup).Available)
+					_, err := s.Reserve(ctx, "o1", tc.lines)
+					assert.ErrorIs(t, err, stock.ErrReleased)
+					assert.EqualValues(t, 10, view(t, s, rice).Available)
+					audit(t, mem, rice, tc.buckets)
+				})
 		})
+	}
 }
 
 // A sold-out reservation killed while giving back what it held: its retry gives back the rest.
@@ -142,16 +198,20 @@ func TestKilledReleaseIsCompletedByARepeat(t *testing.T) {
 }
 
 func TestKilledConfirmationIsCompletedByARepeatAndSellsOnce(t *testing.T) {
-	setup := func(s *stock.Service) { stockBoth(s); _, _ = s.Reserve(ctx, "o1", order2) }
-	killedAtEveryWrite(t, setup, func(s *stock.Service) error { return s.Confirm(ctx, "o1") },
-		func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
-			require.NoError(t, s.Confirm(ctx, "o1"))
-			require.NoError(t, s.Confirm(ctx, "o1"))
-			assert.EqualValues(t, 3, view(t, s, rice).Sold)
-			assert.EqualValues(t, 2, view(t, s, soup).Sold)
-			assert.Empty(t, view(t, s, rice).Holds)
-			audit(t, mem, rice, 2)
+	for _, tc := range crashCases {
+		t.Run(tc.name, func(t *testing.T) {
+			setup := func(s *stock.Service) { tc.setup(s); _, _ = s.Reserve(ctx, "o1", tc.lines) }
+			killedAtEveryWrite(t, setup, func(s *stock.Service) error { return s.Confirm(ctx, "o1") },
+				func(t *testing.T, s *stock.Service, mem *stocktest.Memory) {
+					require.NoError(t, s.Confirm(ctx, "o1"))
+					require.NoError(t, s.Confirm(ctx, "o1"))
+					assert.Equal(t, tc.lines[0].Quantity, view(t, s, rice).Sold)
+					assert.EqualValues(t, 2, view(t, s, soup).Sold)
+					assert.Empty(t, view(t, s, rice).Holds)
+					audit(t, mem, rice, tc.buckets)
+				})
 		})
+	}
 }
 
 func TestKilledRestockIsCompletedByARepeatAndAddsOnce(t *testing.T) {
@@ -173,7 +233,7 @@ func TestHoldLeftByAKilledLateDuplicateIsGivenBack(t *testing.T) {
 			mem := stocktest.NewMemory()
 			s, _ := newService(t, mem)
 			restock(t, s, rice, 10, 1)
-			crashing := &crashingRepo{Repository: mem, writes: 1} // the hold, then killed
+			crashing := &crashingRepo{Repository: mem, writes: 2} // the intent and the hold, then killed
 			gate := newGate(crashing, rice, 0)
 			late := stalled(t, gate, one(rice, 3))
 			require.NoError(t, s.Release(ctx, "o1", one(rice, 3)))

@@ -5,155 +5,186 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
 
 	"github.com/canteen/canteen/services/internal/occ"
 )
 
-// hold makes the order hold l.Quantity units of l.Item in one of its n buckets. The bucket is found
-// by probing from one picked by the order id's hash: orders spread evenly over the buckets, while
-// concurrent duplicates of one order probe the same keys and collide on their ETags. Duplicates
-// can still land in different buckets (the home bucket ran short for one of them); all but the one
-// that records the reservation then find the record in settle and tidy the extra hold away, so the
-// common, unduplicated path spends no second read here. A line's units are not split over buckets,
-// which keeps "this order holds this item" a one-bucket fact; the price is that an order can be
-// told sold out while its quantity lies scattered over several buckets (hot dishes, the only
-// bucketed ones, sell one or two units an order).
-func (s *Service) hold(ctx context.Context, order string, l Line, n int) error {
-	home := int(fnv32(order) % uint32(n))
-	return occ.Retry(ctx, func(ctx context.Context) error {
+// attempt is one Reserve call's progress through an order's lines.
+type attempt struct {
+	order  string
+	lines  []Line
+	digest string
+	// intent is true once the order's intent is known to exist (read, or written by this call).
+	intent bool
+	// parts are the holds this call counts as the order's, line after line.
+	parts []Part
+	// touched: items where this call wrote or met a hold of the order. strays: items where it met
+	// holds of the order it does not count (a killed or duplicate call's extras).
+	touched, strays map[Item]bool
+}
+
+func newAttempt(order string, lines []Line) *attempt {
+	return &attempt{order: order, lines: lines, digest: digest(lines), touched: map[Item]bool{}, strays: map[Item]bool{}}
+}
+
+// hold makes the attempt count l.Quantity units of l.Item among the order's parts.
+//
+// First it adopts the order's existing parts on the item, as long as they fit the quantity: those
+// left by a call of the same order that was killed (a retry resumes it rather than holding twice
+// and perhaps finding itself sold out by its own holds) or taken by a concurrent duplicate (the
+// two then mostly agree on one set). Then it holds what is missing, in the first bucket from the
+// order's home bucket (by the order id's hash, so duplicates probe the same keys and meet on their
+// ETags) that has enough, or else split over the fullest buckets. Every write is one bucket with
+// its ETag, and adds a part under a fresh id without touching any other, so no step needs two keys
+// to change together, and a kill between two writes leaves parts that a retry adopts or, once the
+// record is written, gives back.
+//
+// Splitting is what lets a bucketed item serve an order of q units whenever q units are left in
+// total: an order is refused only when the buckets, as read, have fewer than it still needs.
+// The price is that two duplicates racing on a split line can both write parts; the reservation
+// record names one set of parts, and the other goes back as strays.
+func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int) error {
+	home := int(fnv32(a.order) % uint32(n))
+	var mine []Part
+	err := occ.Retry(ctx, func(ctx context.Context) error {
 		bs, toks, err := s.repo.Buckets(ctx, l.Item, n)
 		if err != nil {
 			return err
 		}
-		if keeper(bs, order) >= 0 { // held (or bought) by an earlier or concurrent call
-			return s.dedupe(ctx, l.Item, order, bs, toks)
+		mine = slices.DeleteFunc(mine, func(p Part) bool { return bs[p.Bucket].Parts[PartKey(a.order, p.ID)] != p.Quantity })
+		need := l.Quantity - sumParts(mine)
+		for i, b := range bs {
+			ps := b.partsOf(a.order)
+			for _, id := range sortedIDs(ps) {
+				p := Part{Item: l.Item, Bucket: i, ID: id, Quantity: ps[id]}
+				if slices.Contains(mine, p) {
+					continue
+				}
+				a.touched[l.Item] = true
+				if p.Quantity <= need {
+					mine, need = append(mine, p), need-p.Quantity
+				} else {
+					a.strays[l.Item] = true
+				}
+			}
 		}
-		v := view(l.Item, bs)
-		if v.Available < l.Quantity {
+		if need == 0 {
+			return nil
+		}
+		if v := view(l.Item, bs); v.Available < need {
 			if v.Available == 0 {
 				s.sawSoldOut(l.Item)
 			}
 			return &SoldOutError{Item: l.Item}
 		}
-		for k := range n {
-			i := (home + k) % n
-			if bs[i].Available < l.Quantity {
-				continue
-			}
-			b := cloneBucket(bs[i])
-			b.hold(order, l.Quantity)
-			if err := s.repo.PutBucket(ctx, l.Item, i, b, toks[i]); err != nil {
-				return err
-			}
-			if b.Available == 0 {
-				s.emptied(ctx, l.Item, n)
-			}
-			return nil
+		if err := s.ensureIntent(ctx, a); err != nil {
+			return err
 		}
-		return &SoldOutError{Item: l.Item}
+		emptied := false
+		for _, t := range split(bs, home, need) {
+			b, id := cloneBucket(bs[t.bucket]), newPartID()
+			b.hold(a.order, id, t.qty)
+			if err := s.repo.PutBucket(ctx, l.Item, t.bucket, b, toks[t.bucket]); err != nil {
+				return err // a conflict reads again, keeping the parts already written
+			}
+			a.touched[l.Item] = true
+			mine = append(mine, Part{Item: l.Item, Bucket: t.bucket, ID: id, Quantity: t.qty})
+			emptied = emptied || b.Available == 0
+		}
+		if emptied {
+			s.emptied(ctx, l.Item, n)
+		}
+		return nil
 	})
-}
-
-// tidy leaves the order at most one hold of the item (see dedupe), reading the buckets afresh.
-func (s *Service) tidy(ctx context.Context, order string, it Item) error {
-	n, err := s.bucketCount(ctx, it)
-	if errors.Is(err, ErrUnknownStock) || n == 1 {
-		return nil // one bucket holds an order once: a second hold there would have met its ETag
-	}
 	if err != nil {
 		return err
 	}
-	return occ.Retry(ctx, func(ctx context.Context) error {
-		bs, toks, err := s.repo.Buckets(ctx, it, n)
-		if err != nil {
-			return err
-		}
-		return s.dedupe(ctx, it, order, bs, toks)
-	})
-}
-
-// dedupe returns every hold of the order on this item except the keeper's (duplicates that raced
-// into different buckets each took one), one write at a time: every contender decides the same
-// from the same state, and one deciding from a stale state meets an ETag conflict. It answers
-// occ.ErrConflict after a write so that the caller reads again until one claim is left.
-func (s *Service) dedupe(ctx context.Context, it Item, order string, bs []Bucket, toks []Token) error {
-	k := keeper(bs, order)
-	for i, b := range bs {
-		if _, held := b.Holds[order]; !held || i == k {
-			continue
-		}
-		b = cloneBucket(b)
-		b.release(order)
-		if err := s.repo.PutBucket(ctx, it, i, b, toks[i]); err != nil {
-			return err
-		}
-		return occ.ErrConflict
-	}
+	a.parts = append(a.parts, mine...)
 	return nil
 }
 
-// keeper is the bucket whose claim of the order on an item stands: the one where its units were
-// sold, else the lowest one holding them; -1 when the order has no claim. Release, confirmation
-// and de-duplication all follow it, so they agree on which of two racing holds is the real one.
-func keeper(bs []Bucket, order string) int {
-	k := -1
-	for i, b := range bs {
-		if _, sold := b.SoldTo[order]; sold {
-			return i
-		}
-		if k < 0 && b.claims(order) {
-			k = i
-		}
+// ensureIntent writes the order's intent before this call's first hold. Finding one already
+// written with another digest means another body of the order got there first: this call holds
+// nothing yet, and is refused.
+func (s *Service) ensureIntent(ctx context.Context, a *attempt) error {
+	if a.intent {
+		return nil
 	}
-	return k
-}
-
-// unholdAll removes the order's holds on every line: to sold (sell, on confirmation) for the
-// keeper's hold, to available for any other. Idempotent: a line with no hold is left alone, and a
-// bucket that already sold to the order is never sold to again.
-func (s *Service) unholdAll(ctx context.Context, order string, lines []Line, sell bool) error {
-	for _, l := range lines {
-		n, err := s.bucketCount(ctx, l.Item)
-		if errors.Is(err, ErrUnknownStock) {
-			continue
+	err := s.repo.CreateIntent(ctx, Intent{OrderID: a.order, Digest: a.digest, Lines: a.lines})
+	if errors.Is(err, occ.ErrConflict) {
+		_, in, rerr := s.repo.ReservationAndIntent(ctx, a.order)
+		switch {
+		case rerr != nil:
+			return rerr
+		case in == nil:
+			return fmt.Errorf("intent of %s: refused as existing, but not found", a.order)
+		case in.Digest != a.digest:
+			return &MismatchError{OrderID: a.order}
 		}
-		if err != nil {
-			return err
-		}
-		err = occ.Retry(ctx, func(ctx context.Context) error {
-			bs, toks, err := s.repo.Buckets(ctx, l.Item, n)
-			if err != nil {
-				return err
-			}
-			k := keeper(bs, order)
-			refilled, released := false, int64(0)
-			for i, b := range bs {
-				q, held := b.Holds[order]
-				if !held {
-					continue
-				}
-				b = cloneBucket(b)
-				if sell && i == k {
-					b.sell(order)
-				} else {
-					refilled, released = refilled || b.Available == 0, released+q
-					b.release(order)
-				}
-				if err := s.repo.PutBucket(ctx, l.Item, i, b, toks[i]); err != nil {
-					return err
-				}
-			}
-			if refilled {
-				s.refilled(ctx, l.Item, view(l.Item, bs).Available+released)
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("unhold %s of %s: %w", order, l.Item, err)
-		}
+	} else if err != nil {
+		return err
 	}
+	a.intent = true
 	return nil
 }
+
+// take is units to hold in one bucket.
+type take struct {
+	bucket int
+	qty    int64
+}
+
+// split chooses where to hold need units, which the buckets have in total: the first bucket from
+// home with enough, or else the fullest buckets first, so that a line is split over as few
+// buckets (writes) as it must be.
+func split(bs []Bucket, home int, need int64) []take {
+	n := len(bs)
+	probe := make([]int, n)
+	for k := range n {
+		probe[k] = (home + k) % n
+	}
+	for _, i := range probe {
+		if bs[i].Available >= need {
+			return []take{{i, need}}
+		}
+	}
+	sort.SliceStable(probe, func(x, y int) bool { return bs[probe[x]].Available > bs[probe[y]].Available })
+	var out []take
+	for _, i := range probe {
+		if need == 0 || bs[i].Available <= 0 {
+			break
+		}
+		q := min(need, bs[i].Available)
+		out, need = append(out, take{i, q}), need-q
+	}
+	return out
+}
+
+func sumParts(ps []Part) int64 {
+	var n int64
+	for _, p := range ps {
+		n += p.Quantity
+	}
+	return n
+}
+
+// sortedIDs lists part ids in a fixed order, so that every caller adopts and settles alike.
+func sortedIDs(ps map[string]int64) []string {
+	ids := make([]string, 0, len(ps))
+	for id := range ps {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// newPartID names a new part: random, so that a hold taken late (after the order's parts were
+// sold or released) can never be mistaken for one of them.
+func newPartID() string { return strconv.FormatUint(rand.Uint64()>>16, 36) }
 
 func fnv32(s string) uint32 {
 	h := fnv.New32a()

@@ -142,3 +142,33 @@ func TestSoldOutMemoSparesTheStore(t *testing.T) {
 	_, err = s.Reserve(ctx, "d", one(rice, 1))
 	assert.NoError(t, err)
 }
+
+// A reservation recorded before records named their parts, over a hold stored before holds had
+// part ids: confirming sells it, releasing returns it.
+func TestReservationOfTheFirstFormIsConfirmedAndReleased(t *testing.T) {
+	for _, then := range []string{"confirm", "release"} {
+		t.Run(then, func(t *testing.T) {
+			mem := stocktest.NewMemory()
+			s, _ := newService(t, mem)
+			restock(t, s, rice, 10, 1)
+			bs, toks, err := mem.Buckets(ctx, rice, 1)
+			require.NoError(t, err)
+			bs[0].Parts, bs[0].Available = map[string]int64{stock.PartKey("o1", ""): 2}, 8
+			require.NoError(t, mem.PutBucket(ctx, rice, 0, bs[0], toks[0]))
+			require.NoError(t, mem.CreateReservation(ctx, stock.Reservation{OrderID: "o1", Status: stock.Reserved, Lines: one(rice, 2)}))
+
+			st, err := s.Reserve(ctx, "o1", one(rice, 2))
+			require.NoError(t, err)
+			assert.Equal(t, stock.Reserved, st)
+			assert.Equal(t, map[string]int64{"o1": 2}, view(t, s, rice).Holds)
+			if then == "confirm" {
+				require.NoError(t, s.Confirm(ctx, "o1"))
+				assert.EqualValues(t, 2, view(t, s, rice).Sold)
+			} else {
+				require.NoError(t, s.Release(ctx, "o1", nil))
+				assert.EqualValues(t, 10, view(t, s, rice).Available)
+			}
+			assert.Empty(t, view(t, s, rice).Holds)
+		})
+	}
+}

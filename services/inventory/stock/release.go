@@ -18,55 +18,58 @@ func (s *Service) Release(ctx context.Context, orderID string, lines []Line) err
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
 	}
-	var toRelease []Line
+	var rec Reservation
 	err := occ.Retry(ctx, func(ctx context.Context) error {
 		r, tok, err := s.repo.Reservation(ctx, orderID)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			if toRelease, err = ValidateLines(lines); err != nil {
+			ls, err := ValidateLines(lines)
+			if err != nil {
 				return err
 			}
-			return s.repo.CreateReservation(ctx, Reservation{OrderID: orderID, Status: Released, Lines: toRelease})
+			rec = Reservation{OrderID: orderID, Status: Released, Lines: ls, Digest: digest(ls)}
+			return s.repo.CreateReservation(ctx, rec)
 		case err != nil:
 			return err
 		case r.Status == Confirmed:
 			return ErrConfirmed
 		}
-		toRelease = r.Lines
+		rec = r
 		if r.Status != Reserved {
 			return nil // released already, or sold out (final, and holding nothing once settled)
 		}
-		r.Status = Released
-		return s.repo.PutReservation(ctx, r, tok)
+		rec.Status = Released
+		return s.repo.PutReservation(ctx, rec, tok)
 	})
 	if err != nil {
 		return err
 	}
-	return s.unholdAll(ctx, orderID, toRelease, false)
+	return s.settleHolds(ctx, rec, items(rec.Lines, nil), false)
 }
 
 // Confirm turns an order's held units into sold ones, once (on payment). The record says confirmed
-// first, so that the order can no longer be released, then each item's hold becomes a sale in the
-// same save that marks the bucket as sold to the order; repeating Confirm completes an interrupted
-// one and never sells twice. ErrReleased: the order was released first; *SoldOutError: it was never
-// reserved for lack of stock; ErrNotFound: never reserved.
+// first, so that the order can no longer be released, then each part the record names becomes a
+// sale, in the save that removes it from its bucket (any other hold of the order goes back):
+// repeating Confirm completes an interrupted one and never sells twice, since a sold part is gone
+// and a hold taken later has another part id. ErrReleased: the order was released first;
+// *SoldOutError: it was never reserved for lack of stock; ErrNotFound: never reserved.
 func (s *Service) Confirm(ctx context.Context, orderID string) error {
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
 	}
-	var lines []Line
+	var rec Reservation
 	err := occ.Retry(ctx, func(ctx context.Context) error {
 		r, tok, err := s.repo.Reservation(ctx, orderID)
 		if err != nil {
 			return err
 		}
-		lines = r.Lines
+		rec = r
 		switch r.Status {
 		case Confirmed:
 			return nil
 		case Reserved:
-			r.Status = Confirmed
-			return s.repo.PutReservation(ctx, r, tok)
+			rec.Status = Confirmed
+			return s.repo.PutReservation(ctx, rec, tok)
 		default:
 			_, err := outcome(r)
 			return err
@@ -75,5 +78,5 @@ func (s *Service) Confirm(ctx context.Context, orderID string) error {
 	if err != nil {
 		return err
 	}
-	return s.unholdAll(ctx, orderID, lines, true)
+	return s.settleHolds(ctx, rec, items(rec.Lines, nil), true)
 }

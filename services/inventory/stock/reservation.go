@@ -1,16 +1,38 @@
 package stock
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Reservation records the outcome of an order's reservation, so that a retried, duplicated or late
 // request answers the same and a released order is never reserved again. It is one record per
-// order, created once and then moved only forward (reserved -> confirmed | released).
+// order, created once and then moved only forward (reserved -> confirmed | released); its lines,
+// digest and parts never change after it is created.
 type Reservation struct {
 	OrderID string
 	Status  Status
 	Lines   []Line
+	// Digest identifies Lines (see digest): a Reserve of the order with other lines is refused.
+	Digest string
+	// Parts are the holds that make up Lines, named by bucket and part id, when the order was
+	// reserved. Any other hold of the order is a stray: a duplicate's extra or a late hold taken
+	// after the order was sold or released, given back by whoever meets it.
+	Parts []Part
 	// SoldOut is the item that could not be had, when Status is SoldOut.
 	SoldOut Item
+}
+
+// Part is one hold of an order: Quantity units of Item in bucket Bucket, under its own id.
+type Part struct {
+	Item     Item
+	Bucket   int
+	ID       string
+	Quantity int64
 }
 
 // Status of a reservation.
@@ -28,6 +50,31 @@ const (
 // outcome means every hold of the order must go back to available.
 func (s Status) holdsStock() bool { return s == Reserved || s == Confirmed }
 
+// owns reports whether the hold part of bucket i of it is one of the order's standing holds.
+func (r Reservation) owns(it Item, i int, part string) bool {
+	if !r.Status.holdsStock() {
+		return false
+	}
+	if r.Parts == nil {
+		// Written before records named their parts: every hold of the order on its items stands.
+		return true
+	}
+	for _, p := range r.Parts {
+		if p.Item == it && p.Bucket == i && p.ID == part {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether lines (canonical, with digest d) are the ones the order was recorded with.
+func (r Reservation) matches(lines []Line, d string) bool {
+	if r.Digest != "" {
+		return r.Digest == d
+	}
+	return slices.Equal(r.Lines, lines) // a record written before digests existed
+}
+
 // outcome is the answer a reservation record gives to a repeated Reserve.
 func outcome(r Reservation) (Status, error) {
 	switch r.Status {
@@ -42,16 +89,34 @@ func outcome(r Reservation) (Status, error) {
 	}
 }
 
-// union is a followed by the lines of b whose item a lacks: every item an order may hold.
-func union(a, b []Line) []Line {
-	out := append([]Line(nil), a...)
-	for _, l := range b {
-		found := false
-		for _, m := range a {
-			found = found || m.Item == l.Item
-		}
-		if !found {
-			out = append(out, l)
+// Intent is written, create-only, just before an order's first hold is taken: from then on a
+// Reserve of the order can tell, in the read it starts with, that the order may hold stock though
+// no outcome is recorded (a call killed half-way), so it resumes rather than answering from the
+// sold-out memo; and calls of the first body to write it are the only ones that ever write holds
+// (a call of another body is refused before its first write).
+type Intent struct {
+	OrderID string
+	Digest  string
+	Lines   []Line
+}
+
+// digest identifies an order's lines, given in canonical order: two bodies have the same digest
+// exactly when they ask for the same quantities of the same items.
+func digest(lines []Line) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.StoreID + "\x00" + l.DishID + "\x00" + l.Period + "\x00" + strconv.FormatInt(l.Quantity, 10) + "\n")
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// items lists the distinct items of a followed by those of b: every item an order may hold.
+func items(a, b []Line) []Item {
+	var out []Item
+	for _, l := range append(slices.Clone(a), b...) {
+		if !slices.Contains(out, l.Item) {
+			out = append(out, l.Item)
 		}
 	}
 	return out

@@ -15,15 +15,21 @@ const cleanupTimeout = 10 * time.Second
 // Reserve holds every line of an order, or none, and returns the order's reservation status
 // (Reserved, or Confirmed for a repeat after payment). It is idempotent and resumable by order id:
 // a repeated call answers what the first one did, and a call after a crash completes the holds the
-// crashed one began (a hold is keyed by order id, so nothing is ever held twice).
+// crashed one began (it adopts the parts that one left, so nothing is ever held twice).
 //
-// Holds are taken first, item by item in canonical order, and the order's reservation record is
-// created last, create-only: whichever outcome is recorded first stands, and every call then makes
-// the holds agree with it (kept for reserved, returned for released or sold out). So a Release
-// that overtakes a Reserve, or a sold-out duplicate racing a successful one, never leaves stock
-// held for an order that does not have it, nor takes it from one that does.
+// Before its first hold a call writes the order's intent (create-only, with the digest of the
+// lines), then holds item by item in canonical order, and the order's reservation record is
+// created last, create-only, naming the parts that make up the lines: whichever outcome is
+// recorded first stands, and every call then makes the holds agree with it (the named parts kept,
+// every other hold of the order returned). So a Release that overtakes a Reserve, or a sold-out
+// duplicate racing a successful one, never leaves stock held for an order that does not have it,
+// nor takes it from one that does.
 //
-// Errors: *SoldOutError, ErrReleased, *UnknownStockError, *InvalidError; others are store faults.
+// An order id stands for one body: a call with other lines than the recorded ones (or than the
+// intent's, while none is recorded) is refused with *MismatchError and holds nothing.
+//
+// Errors: *SoldOutError, ErrReleased, *MismatchError, *UnknownStockError, *InvalidError; others
+// are store faults.
 func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (Status, error) {
 	if err := ValidateOrderID(orderID); err != nil {
 		return "", err
@@ -32,11 +38,17 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 	if err != nil {
 		return "", err
 	}
-	if r, _, err := s.repo.Reservation(ctx, orderID); err == nil {
-		return s.replay(ctx, r, lines)
-	} else if !errors.Is(err, ErrNotFound) {
+	a := newAttempt(orderID, lines)
+	rec, in, err := s.repo.ReservationAndIntent(ctx, orderID)
+	switch {
+	case err != nil:
 		return "", err
+	case rec != nil:
+		return s.replay(ctx, *rec, a)
+	case in != nil && in.Digest != a.digest:
+		return "", &MismatchError{OrderID: orderID}
 	}
+	a.intent = in != nil
 	// Every item must exist before the first hold, so that a refused request holds nothing.
 	counts := make([]int, len(lines))
 	for i, l := range lines {
@@ -45,44 +57,58 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 		} else if err != nil {
 			return "", err
 		}
-		if s.recentlySoldOut(l.Item) {
+		// The memo may answer only for an order that holds nothing, which is exactly an order
+		// without an intent (every hold is taken after it). One with an intent was begun by a
+		// call that may have been killed holding some lines: it must resume, and give them
+		// back if it ends sold out, not be left holding them until it expires.
+		if !a.intent && s.recentlySoldOut(l.Item) {
 			return "", &SoldOutError{Item: l.Item}
 		}
 	}
 	for i, l := range lines {
-		err := s.hold(ctx, orderID, l, counts[i])
+		err := s.hold(ctx, a, l, counts[i])
 		if soldOut := (*SoldOutError)(nil); errors.As(err, &soldOut) {
-			return s.settle(ctx, Reservation{OrderID: orderID, Status: SoldOut, Lines: lines, SoldOut: soldOut.Item}, lines[:i])
+			return s.settle(ctx, a, Reservation{OrderID: orderID, Status: SoldOut, Lines: lines, Digest: a.digest, SoldOut: soldOut.Item})
 		}
 		if err != nil {
 			return "", err
 		}
 	}
-	return s.settle(ctx, Reservation{OrderID: orderID, Status: Reserved, Lines: lines}, nil)
+	return s.settle(ctx, a, Reservation{OrderID: orderID, Status: Reserved, Lines: lines, Digest: a.digest, Parts: a.parts})
 }
 
 // settle records r as the order's outcome unless another call recorded one first, then brings the
-// holds in line with the outcome that stands. A sold-out outcome is recorded before the lines this
-// call held are given back, so that a duplicate that did reserve every item keeps its holds:
-// whichever of the two records first wins, and the loser follows. Lines this call did not hold
+// holds in line with the outcome that stands. A sold-out outcome is recorded before the holds
+// this call met are given back, so that a duplicate that did reserve every item keeps its holds:
+// whichever of the two records first wins, and the loser follows. Items this call did not touch
 // are left alone: a duplicate that held them meets the record in its own settle and gives them
-// back there, which spares the common sold-out attempt (nothing held) a read.
-func (s *Service) settle(ctx context.Context, r Reservation, held []Line) (Status, error) {
+// back there, which spares the common attempts (nothing held, or nothing stray) any extra read.
+func (s *Service) settle(ctx context.Context, a *attempt, r Reservation) (Status, error) {
 	err := s.repo.CreateReservation(ctx, r)
 	if errors.Is(err, occ.ErrConflict) {
 		cur, _, err := s.repo.Reservation(ctx, r.OrderID)
 		if err != nil {
 			return "", err
 		}
-		return s.replay(ctx, cur, r.Lines)
+		return s.replay(ctx, cur, a)
 	}
 	if err != nil {
 		return "", fmt.Errorf("record reservation of %s: %w", r.OrderID, err)
 	}
+	tidy := a.strays
 	if !r.Status.holdsStock() {
+		tidy = a.touched
+	}
+	if len(tidy) > 0 {
 		ctx, cancel := detach(ctx)
 		defer cancel()
-		if err := s.unholdAll(ctx, r.OrderID, held, false); err != nil {
+		var its []Item
+		for _, l := range r.Lines {
+			if tidy[l.Item] {
+				its = append(its, l.Item)
+			}
+		}
+		if err := s.settleHolds(ctx, r, its, false); err != nil {
 			return "", err
 		}
 	}
@@ -91,26 +117,19 @@ func (s *Service) settle(ctx context.Context, r Reservation, held []Line) (Statu
 
 // replay answers a Reserve of an order that already has a record, first finishing what a call
 // killed half-way may have left: holds of a released or sold-out order are returned (a late
-// duplicate can take them after the release), and a reserved or confirmed order keeps one hold per
-// item (a killed duplicate can leave a second one in another bucket). lines, the request's, may
-// name items the record lacks when a client reused an order id for another body.
-func (s *Service) replay(ctx context.Context, r Reservation, lines []Line) (Status, error) {
+// duplicate can take them after the release), and a reserved or confirmed order keeps exactly the
+// parts its record names (a killed duplicate can leave others). The request's lines may name
+// items the record lacks when a client reused an order id for another body; their holds go back
+// too, and the request is refused unless the order was released (which answers the same to
+// every body).
+func (s *Service) replay(ctx context.Context, r Reservation, a *attempt) (Status, error) {
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	all := union(r.Lines, lines)
-	if !r.Status.holdsStock() {
-		if err := s.unholdAll(ctx, r.OrderID, all, false); err != nil {
-			return "", err
-		}
-		return outcome(r)
-	}
-	for _, l := range r.Lines {
-		if err := s.tidy(ctx, r.OrderID, l.Item); err != nil {
-			return "", err
-		}
-	}
-	if err := s.unholdAll(ctx, r.OrderID, all[len(r.Lines):], false); err != nil {
+	if err := s.settleHolds(ctx, r, items(r.Lines, a.lines), false); err != nil {
 		return "", err
+	}
+	if r.Status != Released && !r.matches(a.lines, a.digest) {
+		return "", &MismatchError{OrderID: r.OrderID}
 	}
 	return outcome(r)
 }

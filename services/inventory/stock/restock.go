@@ -11,8 +11,10 @@ import (
 
 // Restock adds qty units, spread evenly over the item's buckets, and returns the item's stock.
 // The first restock fixes the number of buckets (buckets, or DefaultBuckets when 0); later ones
-// keep it whatever they ask. Each bucket records the restock id with its share, so a repeated
-// restock adds nothing and an interrupted one is completed by repeating it.
+// keep it whatever they ask. Each bucket records the restock id with its share, so that an
+// interrupted restock is completed by repeating it, each bucket adding its share once; a bucket
+// remembers only its last RecentRestocks ids (its value stays small), so a completed restock is
+// recorded on its own key as well, and a repeat of it, however late, adds nothing.
 func (s *Service) Restock(ctx context.Context, it Item, qty int64, restockID string, buckets int) (View, error) {
 	if err := ValidateItem("item", it); err != nil {
 		return View{}, err
@@ -24,6 +26,11 @@ func (s *Service) Restock(ctx context.Context, it Item, qty int64, restockID str
 		return View{}, invalid("restock_id", "must be 1-64 letters, digits, '-' or '_'")
 	case buckets < 0 || buckets > MaxBuckets:
 		return View{}, invalid("buckets", "must be between 1 and %d", MaxBuckets)
+	}
+	if done, err := s.repo.Restocked(ctx, it, restockID); err != nil {
+		return View{}, err
+	} else if done {
+		return s.View(ctx, it)
 	}
 	n, err := s.bucketCount(ctx, it)
 	if errors.Is(err, ErrUnknownStock) {
@@ -54,6 +61,7 @@ func (s *Service) Restock(ctx context.Context, it Item, qty int64, restockID str
 			}
 			share := qty/int64(n) + boolInt(int64(i) < qty%int64(n))
 			b.Restocks = append(b.Restocks, restockID)
+			b.Restocks = b.Restocks[max(0, len(b.Restocks)-RecentRestocks):]
 			b.Restocked += share
 			b.Available += share
 			if i == 0 {
@@ -64,6 +72,9 @@ func (s *Service) Restock(ctx context.Context, it Item, qty int64, restockID str
 		if err != nil {
 			return View{}, fmt.Errorf("restock %s bucket %d: %w", it, i, err)
 		}
+	}
+	if err := s.repo.PutRestocked(ctx, it, restockID); err != nil {
+		return View{}, fmt.Errorf("record restock %s of %s: %w", restockID, it, err)
 	}
 	v, err := s.View(ctx, it)
 	if err != nil {

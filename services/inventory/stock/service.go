@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -17,8 +15,10 @@ import (
 // that does not exist yet.
 type Token string
 
-// Repository is where buckets and reservation records live. Puts return occ.ErrConflict when the
-// token is stale; every write is one key, so each is atomic on any state store.
+// Repository is where buckets, reservation records, intents and restock records live. Puts return
+// occ.ErrConflict when the token is stale; every write is one key, so each is atomic on any state
+// store. Records that have a natural end (reservations, intents, restock records) may expire some
+// days after their sale period; buckets do not.
 type Repository interface {
 	// Buckets reads buckets 0..n-1 of an item in one call; an absent bucket is the zero Bucket.
 	Buckets(ctx context.Context, it Item, n int) ([]Bucket, []Token, error)
@@ -30,6 +30,15 @@ type Repository interface {
 	CreateReservation(ctx context.Context, r Reservation) error
 	// PutReservation updates a record read with token t.
 	PutReservation(ctx context.Context, r Reservation, t Token) error
+	// ReservationAndIntent reads an order's reservation record and its intent in one round trip;
+	// each is nil when the order has none.
+	ReservationAndIntent(ctx context.Context, orderID string) (*Reservation, *Intent, error)
+	// CreateIntent writes i only if the order has no intent yet; occ.ErrConflict otherwise.
+	CreateIntent(ctx context.Context, i Intent) error
+	// Restocked reports whether the restock of the item with this id was completed.
+	Restocked(ctx context.Context, it Item, restockID string) (bool, error)
+	// PutRestocked records that the restock of the item with this id was completed.
+	PutRestocked(ctx context.Context, it Item, restockID string) error
 }
 
 // Publisher tells other services about stock changes.
@@ -44,7 +53,8 @@ type Service struct {
 	log  *slog.Logger
 	// soldOutFor is how long a replica answers "sold out" for an item it just saw at zero without
 	// asking the store: during a flash sale's sold-out storm this spares the hot key. It may refuse
-	// a unit released within that window; it never sells one that is not there.
+	// a unit released within that window; it never sells one that is not there, and it answers
+	// only an order that holds nothing (one without an intent), never a resumed one.
 	soldOutFor time.Duration
 
 	mu      sync.Mutex
@@ -108,12 +118,4 @@ func (s *Service) sawSoldOut(it Item) {
 	s.mu.Lock()
 	s.soldOut[it] = time.Now()
 	s.mu.Unlock()
-}
-
-// cloneBucket copies b so that changing the copy leaves what was read (and may be read again) alone.
-func cloneBucket(b Bucket) Bucket {
-	b.Holds = maps.Clone(b.Holds)
-	b.SoldTo = maps.Clone(b.SoldTo)
-	b.Restocks = slices.Clone(b.Restocks)
-	return b
 }

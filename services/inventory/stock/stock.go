@@ -33,6 +33,8 @@ var (
 	ErrConfirmed = errors.New("the order's stock is already sold")
 	// ErrNotFound: no such reservation or stock.
 	ErrNotFound = errors.New("not found")
+	// ErrLinesMismatch: the order id was already reserved for other lines.
+	ErrLinesMismatch = errors.New("the order was reserved with other lines")
 )
 
 // Item identifies one dish of one store in one sale period ("2026-11-25.lunch").
@@ -56,6 +58,19 @@ type SoldOutError struct{ Item Item }
 func (e *SoldOutError) Error() string {
 	return fmt.Sprintf("dish %s is sold out in %s", e.Item.DishID, e.Item.Period)
 }
+
+// MismatchError says that the order id was already used for other lines (another item or quantity):
+// an order id stands for one body, and a second body is refused rather than answered as the first.
+// Nothing of the refused request is held.
+type MismatchError struct{ OrderID string }
+
+// Error names the order, for the client's message.
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("order %s was already reserved with other items or quantities", e.OrderID)
+}
+
+// Unwrap makes errors.Is(err, ErrLinesMismatch) hold.
+func (e *MismatchError) Unwrap() error { return ErrLinesMismatch }
 
 // UnknownStockError says which item of a request was never restocked; nothing of the order is held.
 type UnknownStockError struct{ Item Item }

@@ -31,8 +31,8 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 	t.Run("bucket round trip; stale token refused", func(t *testing.T) {
 		it := item()
 		b := stock.Bucket{
-			Restocked: 10, Sold: 2, Available: 5, Holds: map[string]int64{"o1": 3},
-			SoldTo: map[string]int64{"o2": 2}, Restocks: []string{"r1"}, Buckets: 2,
+			Restocked: 10, Sold: 2, Available: 5, Parts: map[string]int64{stock.PartKey("o1", "p1"): 1, stock.PartKey("o1", "p2"): 2},
+			Restocks: []string{"r1"}, Buckets: 2,
 		}
 		require.NoError(t, repo.PutBucket(ctx, it, 1, b, ""))
 		bs, toks, err := repo.Buckets(ctx, it, 2)
@@ -61,17 +61,60 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		assert.ErrorIs(t, err, stock.ErrNotFound)
 
 		it := item()
-		r := stock.Reservation{OrderID: uuid.NewString(), Status: stock.SoldOut, Lines: []stock.Line{{Item: it, Quantity: 2}}, SoldOut: it}
+		r := stock.Reservation{OrderID: uuid.NewString(), Status: stock.SoldOut, Lines: []stock.Line{{Item: it, Quantity: 2}}, Digest: "d1", SoldOut: it}
 		require.NoError(t, repo.CreateReservation(ctx, r))
 		assert.ErrorIs(t, repo.CreateReservation(ctx, stock.Reservation{OrderID: r.OrderID, Status: stock.Released}), occ.ErrConflict)
 		got, tok, err := repo.Reservation(ctx, r.OrderID)
 		require.NoError(t, err)
 		assert.Equal(t, r, got)
 		got.Status, got.SoldOut = stock.Released, stock.Item{}
+		got.Parts = []stock.Part{{Item: it, Bucket: 3, ID: "p1", Quantity: 2}}
 		require.NoError(t, repo.PutReservation(ctx, got, tok))
 		assert.ErrorIs(t, repo.PutReservation(ctx, got, tok), occ.ErrConflict)
 		again, _, err := repo.Reservation(ctx, r.OrderID)
 		require.NoError(t, err)
 		assert.Equal(t, got, again)
+	})
+
+	t.Run("intent: created once, read with the record", func(t *testing.T) {
+		order := uuid.NewString()
+		r, in, err := repo.ReservationAndIntent(ctx, order)
+		require.NoError(t, err)
+		assert.Nil(t, r)
+		assert.Nil(t, in)
+
+		lines := []stock.Line{{Item: item(), Quantity: 2}}
+		want := stock.Intent{OrderID: order, Digest: "d1", Lines: lines}
+		require.NoError(t, repo.CreateIntent(ctx, want))
+		assert.ErrorIs(t, repo.CreateIntent(ctx, stock.Intent{OrderID: order, Digest: "d2", Lines: lines}), occ.ErrConflict)
+		r, in, err = repo.ReservationAndIntent(ctx, order)
+		require.NoError(t, err)
+		assert.Nil(t, r)
+		require.NotNil(t, in)
+		assert.Equal(t, want, *in)
+
+		rec := stock.Reservation{OrderID: order, Status: stock.Reserved, Lines: lines, Digest: "d1",
+			Parts: []stock.Part{{Item: lines[0].Item, Bucket: 0, ID: "p1", Quantity: 2}}}
+		require.NoError(t, repo.CreateReservation(ctx, rec))
+		r, in, err = repo.ReservationAndIntent(ctx, order)
+		require.NoError(t, err)
+		require.NotNil(t, r)
+		assert.Equal(t, rec, *r)
+		assert.Equal(t, want, *in)
+	})
+
+	t.Run("restock record: absent until put, put twice is fine", func(t *testing.T) {
+		it := item()
+		done, err := repo.Restocked(ctx, it, "r1")
+		require.NoError(t, err)
+		assert.False(t, done)
+		require.NoError(t, repo.PutRestocked(ctx, it, "r1"))
+		require.NoError(t, repo.PutRestocked(ctx, it, "r1"))
+		done, err = repo.Restocked(ctx, it, "r1")
+		require.NoError(t, err)
+		assert.True(t, done)
+		done, err = repo.Restocked(ctx, item(), "r1")
+		require.NoError(t, err)
+		assert.False(t, done, "per item")
 	})
 }

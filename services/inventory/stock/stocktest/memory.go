@@ -25,6 +25,7 @@ type Memory struct {
 type record struct {
 	bucket stock.Bucket
 	resv   stock.Reservation
+	intent stock.Intent
 	tok    stock.Token
 }
 
@@ -60,32 +61,78 @@ func (m *Memory) Reservation(_ context.Context, orderID string) (stock.Reservati
 	if !ok {
 		return stock.Reservation{}, "", stock.ErrNotFound
 	}
-	res := r.resv
-	res.Lines = slices.Clone(res.Lines)
-	return res, r.tok, nil
+	return cloneReservation(r.resv), r.tok, nil
 }
 
 // CreateReservation implements stock.Repository.
 func (m *Memory) CreateReservation(_ context.Context, r stock.Reservation) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r.Lines = slices.Clone(r.Lines)
-	return m.put("r/"+r.OrderID, record{resv: r}, "", true)
+	return m.put("r/"+r.OrderID, record{resv: cloneReservation(r)}, "", true)
 }
 
 // PutReservation implements stock.Repository.
 func (m *Memory) PutReservation(_ context.Context, r stock.Reservation, t stock.Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.put("r/"+r.OrderID, record{resv: cloneReservation(r)}, t, false)
+}
+
+// ReservationAndIntent implements stock.Repository.
+func (m *Memory) ReservationAndIntent(_ context.Context, orderID string) (*stock.Reservation, *stock.Intent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var (
+		res *stock.Reservation
+		in  *stock.Intent
+	)
+	if r, ok := m.recs["r/"+orderID]; ok {
+		c := cloneReservation(r.resv)
+		res = &c
+	}
+	if r, ok := m.recs["i/"+orderID]; ok {
+		c := r.intent
+		c.Lines = slices.Clone(c.Lines)
+		in = &c
+	}
+	return res, in, nil
+}
+
+// CreateIntent implements stock.Repository.
+func (m *Memory) CreateIntent(_ context.Context, in stock.Intent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in.Lines = slices.Clone(in.Lines)
+	return m.put("i/"+in.OrderID, record{intent: in}, "", true)
+}
+
+// Restocked implements stock.Repository.
+func (m *Memory) Restocked(_ context.Context, it stock.Item, restockID string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.recs["s/"+it.String()+"/"+restockID]
+	return ok, nil
+}
+
+// PutRestocked implements stock.Repository.
+func (m *Memory) PutRestocked(_ context.Context, it stock.Item, restockID string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq++
+	m.recs["s/"+it.String()+"/"+restockID] = record{tok: stock.Token(strconv.Itoa(m.seq))}
+	return nil
+}
+
+func cloneReservation(r stock.Reservation) stock.Reservation {
 	r.Lines = slices.Clone(r.Lines)
-	return m.put("r/"+r.OrderID, record{resv: r}, t, false)
+	r.Parts = slices.Clone(r.Parts)
+	return r
 }
 
 // clone copies a bucket's maps and slices: the caller's copy and the stored one never share them,
 // as with a real store's encoded bytes.
 func clone(b stock.Bucket) stock.Bucket {
-	b.Holds = maps.Clone(b.Holds)
-	b.SoldTo = maps.Clone(b.SoldTo)
+	b.Parts = maps.Clone(b.Parts)
 	b.Restocks = slices.Clone(b.Restocks)
 	return b
 }
