@@ -13,6 +13,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/config"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/invoke"
 	"github.com/canteen/canteen/services/order/httpapi"
 	"github.com/canteen/canteen/services/order/ordering"
 	"github.com/canteen/canteen/services/order/sidecar"
@@ -29,7 +30,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	log.Info("starting", "app_port", port, "order_store", store, "payment_timeout", timeout.String(), "menu", menuApp, "inventory", invApp)
 
 	return httpserver.Run(ctx, log, "order", port, func(r *gin.Engine, dc dapr.Client) {
-		peers := &sidecar.Peers{SidecarHTTP: sidecarHTTP, MenuApp: menuApp, InventoryApp: invApp, Client: &http.Client{Timeout: 10 * time.Second}}
+		peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, &http.Client{Timeout: 10 * time.Second}), MenuApp: menuApp, InventoryApp: invApp}
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
 		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: peers, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)

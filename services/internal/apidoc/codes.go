@@ -75,8 +75,12 @@ func ErrorCodes(t testing.TB, dirs ...string) []string {
 			if !ok || !isWrite(call.Fun, pkg) || len(call.Args) < 3 {
 				return true
 			}
+			arg := call.Args[2]
+			if conv, ok := arg.(*ast.CallExpr); ok && len(conv.Args) == 1 { // string(stockapi.CodeX)
+				arg = conv.Args[0]
+			}
 			var v string
-			switch a := call.Args[2].(type) {
+			switch a := arg.(type) {
 			case *ast.BasicLit:
 				v, _ = strconv.Unquote(a.Value)
 			case *ast.Ident:

@@ -1,5 +1,6 @@
-// Package apierr is the JSON error envelope every Canteen service answers with, and the strict
-// request decoding that produces it, so a client sees one error shape whichever service it calls.
+// Package apierr is the JSON error envelope every Canteen service answers with, the strict request
+// and path-id checks that produce it, and the common ending of every service's error mapping, so a
+// client sees one error shape, and one meaning of 503, whichever service it calls.
 package apierr
 
 import (

@@ -4,28 +4,41 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/occ"
 )
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+// RetryAfter is the Retry-After of every 503: the faults behind one (contention, a sidecar or a
+// peer restarting) clear in about a second, and every Canteen write is safe to repeat.
+const RetryAfter = "1"
 
-// ValidID reports whether s is a well-formed id: 1-64 letters, digits, '-' or '_', which every
-// state store and daprd take in a key.
-func ValidID(s string) bool { return idPattern.MatchString(s) }
-
-// Fail is the shared ending of every service's error mapping, for errors no domain case claimed:
-// contention that outlasted the retries, and faults of the store or of another service, are 503
-// with Retry-After (logged, since they are ours), never a 500.
+// Fail is the common ending of every service's error mapping: a service's fail answers its own
+// domain errors, by type, and hands everything else here. occ.ErrExhausted is contention that a
+// repeat resolves; any other error is a fault of ours or of a dependency (the sidecar, a peer),
+// logged here and answered 503, never blamed on the client.
 func Fail(c *gin.Context, log *slog.Logger, err error) {
-	c.Header("Retry-After", "1")
 	if errors.Is(err, occ.ErrExhausted) {
-		Write(c, http.StatusServiceUnavailable, CodeUnavailable, "", "too many concurrent changes; try again")
+		Unavailable(c, "too many concurrent changes to the same record; try again")
 		return
 	}
-	log.Error("request failed", "path", c.FullPath(), "err", err)
-	Write(c, http.StatusServiceUnavailable, CodeUnavailable, "", "a store or service this request needs is unavailable; try again")
+	log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+	Unavailable(c, "a store or service this request needs is unavailable; try again")
+}
+
+// Unavailable answers 503 with Retry-After: the request was fine and may be repeated as it is.
+func Unavailable(c *gin.Context, message string) {
+	c.Header("Retry-After", RetryAfter)
+	Write(c, http.StatusServiceUnavailable, CodeUnavailable, "", message)
+}
+
+// Invalid answers 400: field (a body field, header or path parameter) is not acceptable.
+func Invalid(c *gin.Context, field, message string) {
+	Write(c, http.StatusBadRequest, CodeInvalid, field, message)
+}
+
+// NotFound answers 404: what the request names does not exist (or is not the caller's to see).
+func NotFound(c *gin.Context, field, message string) {
+	Write(c, http.StatusNotFound, CodeNotFound, field, message)
 }

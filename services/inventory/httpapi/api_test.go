@@ -16,6 +16,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/httpapi"
 	"github.com/canteen/canteen/services/inventory/stock"
@@ -115,8 +116,8 @@ func TestReserveAnswers(t *testing.T) {
 		{"fractional quantity", map[string]any{"order_id": "o", "items": []any{item("rice", 1.5)}}, 400, apierr.CodeInvalid, "items.quantity"},
 		{"bad period", map[string]any{"order_id": "o", "items": []any{map[string]any{"store_id": "s1", "dish_id": "rice", "period": "today", "quantity": 1}}}, 400, apierr.CodeInvalid, "items[0].period"},
 		{"dish twice", map[string]any{"order_id": "o", "items": []any{item("rice", 1), item("rice", 1)}}, 400, apierr.CodeInvalid, "items[1].dish_id"},
-		{"unknown dish after a known one", map[string]any{"order_id": "o", "items": []any{item("rice", 1), item("zucchini", 1)}}, 404, httpapi.CodeUnknownStock, "items[1]"},
-		{"more than there is", map[string]any{"order_id": "o", "items": []any{item("rice", 1), item("soup", 2)}}, 409, httpapi.CodeSoldOut, "items[1]"},
+		{"unknown dish after a known one", map[string]any{"order_id": "o", "items": []any{item("rice", 1), item("zucchini", 1)}}, 404, string(stockapi.CodeUnknownStock), "items[1]"},
+		{"more than there is", map[string]any{"order_id": "o", "items": []any{item("rice", 1), item("soup", 2)}}, 409, string(stockapi.CodeSoldOut), "items[1]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,7 +126,7 @@ func TestReserveAnswers(t *testing.T) {
 			code, field, msg := errorOf(body)
 			assert.Equal(t, tc.code, code)
 			assert.Equal(t, tc.field, field)
-			if tc.code == httpapi.CodeSoldOut {
+			if tc.code == string(stockapi.CodeSoldOut) {
 				assert.Contains(t, msg, "soup", "the message names the dish")
 			}
 		})
@@ -145,7 +146,7 @@ func TestReserveAnswers(t *testing.T) {
 	status, body, _ := a.do(http.MethodPost, "/reservations", map[string]any{"order_id": "ok", "items": []any{item("rice", 5)}})
 	assert.Equal(t, http.StatusConflict, status, "%v", body)
 	code, _, _ := errorOf(body)
-	assert.Equal(t, httpapi.CodeReservationMismatch, code)
+	assert.Equal(t, string(stockapi.CodeReservationMismatch), code)
 	assert.Equal(t, []any{map[string]any{"order_id": "ok", "quantity": float64(2)}}, a.stock("rice")["holds"])
 }
 
@@ -166,14 +167,14 @@ func TestReleaseAndConfirmAnswers(t *testing.T) {
 	}{
 		{"release", "/reservations/c1/release", items, 200, "", ""},
 		{"release again", "/reservations/c1/release", items, 200, "", ""},
-		{"confirm released", "/reservations/c1/confirm", items, 409, httpapi.CodeReleased, ""},
+		{"confirm released", "/reservations/c1/confirm", items, 409, string(stockapi.CodeReleased), ""},
 		{"confirm with no body", "/reservations/p1/confirm", nil, 200, "", ""},
 		{"confirm again", "/reservations/p1/confirm", items, 200, "", ""},
-		{"release confirmed", "/reservations/p1/release", items, 409, httpapi.CodeConfirmed, ""},
+		{"release confirmed", "/reservations/p1/release", items, 409, string(stockapi.CodeConfirmed), ""},
 		{"confirm unknown", "/reservations/nobody/confirm", items, 404, apierr.CodeNotFound, ""},
 		{"confirm malformed", "/reservations/p1/confirm", `{"items":`, 400, apierr.CodeMalformed, ""},
 		{"release malformed", "/reservations/c1/release", `[1,2`, 400, apierr.CodeMalformed, ""},
-		{"release bad order id", "/reservations/a.b/release", items, 400, apierr.CodeInvalid, "order_id"},
+		{"release bad order id", "/reservations/a.b/release", items, 400, apierr.CodeInvalid, "order"},
 		{"release unknown order without items", "/reservations/n1/release", map[string]any{"items": []any{}}, 400, apierr.CodeInvalid, "items"},
 		{"release unknown order with bad item", "/reservations/n1/release", map[string]any{"items": []any{item("rice", 0)}}, 400, apierr.CodeInvalid, "items[0].quantity"},
 	}
@@ -190,7 +191,7 @@ func TestReleaseAndConfirmAnswers(t *testing.T) {
 	status, body, _ := a.do(http.MethodPost, "/reservations", map[string]any{"order_id": "c1", "items": items["items"]})
 	assert.Equal(t, http.StatusConflict, status)
 	code, _, _ := errorOf(body)
-	assert.Equal(t, httpapi.CodeReleased, code, "a released order is not reserved again")
+	assert.Equal(t, string(stockapi.CodeReleased), code, "a released order is not reserved again")
 
 	s := a.stock("rice")
 	assert.EqualValues(t, 10, s["restocked"])
@@ -236,10 +237,12 @@ func TestRestockAndStockAnswers(t *testing.T) {
 		_, field, _ := errorOf(body)
 		assert.Equal(t, tc.field, field, tc.name)
 	}
-	for _, path := range []string{"/stock/s1/bread/" + period, "/stock/s1/rice/lunch"} {
-		status, body, _ := a.do(http.MethodGet, path, nil)
-		assert.Equal(t, http.StatusNotFound, status, path)
-		code, _, _ := errorOf(body)
-		assert.Equal(t, apierr.CodeNotFound, code, path)
-	}
+	status, body, _ := a.do(http.MethodGet, "/stock/s1/bread/"+period, nil)
+	assert.Equal(t, http.StatusNotFound, status)
+	code, _, _ := errorOf(body)
+	assert.Equal(t, apierr.CodeNotFound, code)
+	status, body, _ = a.do(http.MethodGet, "/stock/s1/rice/lunch", nil)
+	assert.Equal(t, http.StatusBadRequest, status, "a period that cannot exist is the caller's mistake")
+	_, field, _ := errorOf(body)
+	assert.Equal(t, "period", field)
 }

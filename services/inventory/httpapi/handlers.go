@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
+	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
@@ -25,9 +27,13 @@ func (h *handler) restock(c *gin.Context) {
 }
 
 func (h *handler) view(c *gin.Context) {
+	if !apierr.PathIDs(c, "store", "dish") {
+		return
+	}
 	it := stock.Item{StoreID: c.Param("store"), DishID: c.Param("dish"), Period: c.Param("period")}
-	if err := stock.ValidateItem("item", it); err != nil {
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", "no such stock item")
+	var inv *stock.InvalidError
+	if err := stock.ValidateItem("item", it); errors.As(err, &inv) {
+		apierr.Invalid(c, "period", "path parameter period "+inv.Reason) // the ids passed: only the period is left
 		return
 	}
 	v, err := h.svc.View(c, it)
@@ -39,7 +45,7 @@ func (h *handler) view(c *gin.Context) {
 }
 
 func (h *handler) reserve(c *gin.Context) {
-	var req reserveRequest
+	var req stockapi.ReserveRequest
 	if !apierr.Decode(c, &req) {
 		return
 	}
@@ -49,12 +55,12 @@ func (h *handler) reserve(c *gin.Context) {
 		h.fail(c, err, lines)
 		return
 	}
-	c.JSON(http.StatusCreated, reservationResponse{OrderID: req.OrderID, Status: string(st)})
+	c.JSON(http.StatusCreated, stockapi.ReservationResponse{OrderID: req.OrderID, Status: stockapi.Status(st)})
 }
 
 func (h *handler) release(c *gin.Context) {
-	var req linesRequest
-	if !apierr.Decode(c, &req) {
+	var req stockapi.LinesRequest
+	if !apierr.PathIDs(c, "order") || !apierr.Decode(c, &req) {
 		return
 	}
 	order := c.Param("order")
@@ -62,13 +68,13 @@ func (h *handler) release(c *gin.Context) {
 		h.fail(c, err, nil)
 		return
 	}
-	c.JSON(http.StatusOK, reservationResponse{OrderID: order, Status: string(stock.Released)})
+	c.JSON(http.StatusOK, stockapi.ReservationResponse{OrderID: order, Status: stockapi.Released})
 }
 
 // confirm takes the same body as release for symmetry, but the reservation record's own lines are
 // what gets sold: an order is confirmed exactly as it was reserved. The body may be empty.
 func (h *handler) confirm(c *gin.Context) {
-	if !decodeOptional(c, &linesRequest{}) {
+	if !apierr.PathIDs(c, "order") || !decodeOptional(c, &stockapi.LinesRequest{}) {
 		return
 	}
 	order := c.Param("order")
@@ -76,7 +82,7 @@ func (h *handler) confirm(c *gin.Context) {
 		h.fail(c, err, nil)
 		return
 	}
-	c.JSON(http.StatusOK, reservationResponse{OrderID: order, Status: string(stock.Confirmed)})
+	c.JSON(http.StatusOK, stockapi.ReservationResponse{OrderID: order, Status: stockapi.Confirmed})
 }
 
 // decodeOptional is apierr.Decode for a body that may also be absent or blank.

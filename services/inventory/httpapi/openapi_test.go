@@ -22,6 +22,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apidoc"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/inventory/stock"
 	"github.com/canteen/canteen/services/inventory/stock/stocktest"
 )
@@ -40,11 +41,11 @@ func TestOpenAPIDocumentMatchesTheInventoryAPI(t *testing.T) {
 	Register(r, nil, nil)
 	apidoc.Check(t, openAPI, r, map[string]any{
 		"RestockRequest": restockRequest{},
-		"ReserveRequest": reserveRequest{},
-		"LinesRequest":   linesRequest{},
-		"Reservation":    reservationResponse{},
+		"ReserveRequest": stockapi.ReserveRequest{},
+		"LinesRequest":   stockapi.LinesRequest{},
+		"Reservation":    stockapi.ReservationResponse{},
 		"Stock":          stockResponse{},
-	})
+	}, ".", "../../internal/stockapi")
 }
 
 func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
@@ -73,7 +74,7 @@ func TestInventoryAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 		{"POST", "/reservations", reserve("o4"), 400},
 		{"GET", "/stock/s1/soup/2026-11-25.lunch", "", 200},
 		{"GET", "/stock/s1/bread/2026-11-25.lunch", "", 404},
-		{"GET", "/stock/s1/soup/lunch", "", 404},
+		{"GET", "/stock/s1/soup/lunch", "", 400},
 		{"POST", "/reservations/o1/confirm", "", 200},
 		{"POST", "/reservations/o1/confirm", `{"items":[` + line("soup", 2) + `]}`, 200},
 		{"POST", "/reservations/o1/release", `{}`, 409},

@@ -5,25 +5,14 @@ package httpapi
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
-	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/inventory/stock"
-)
-
-// Error codes of inventory's own refusals.
-const (
-	CodeSoldOut      = "sold_out"
-	CodeReleased     = "released"
-	CodeConfirmed    = "confirmed"
-	CodeUnknownStock = "unknown_stock"
-	// CodeReservationMismatch: the order id was already reserved with other lines.
-	CodeReservationMismatch = "reservation_mismatch"
 )
 
 type handler struct {
@@ -41,7 +30,8 @@ func Register(r gin.IRouter, svc *stock.Service, log *slog.Logger) {
 	r.POST("/reservations/:order/confirm", h.confirm)
 }
 
-// fail answers err as the status it means; lines, when given, name the item at fault.
+// fail answers inventory's own errors, by type, with stockapi's codes; lines, when given, name the
+// item at fault. Everything else ends in apierr.Fail.
 func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 	var (
 		inv     *stock.InvalidError
@@ -50,26 +40,21 @@ func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 	)
 	switch {
 	case errors.As(err, &inv):
-		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, inv.Field, inv.Error())
+		apierr.Invalid(c, inv.Field, inv.Error())
 	case errors.As(err, &soldOut):
-		apierr.Write(c, http.StatusConflict, CodeSoldOut, itemField(lines, soldOut.Item), soldOut.Error())
+		apierr.Write(c, http.StatusConflict, string(stockapi.CodeSoldOut), itemField(lines, soldOut.Item), soldOut.Error())
 	case errors.As(err, &unknown):
-		apierr.Write(c, http.StatusNotFound, CodeUnknownStock, itemField(lines, unknown.Item), unknown.Error())
+		apierr.Write(c, http.StatusNotFound, string(stockapi.CodeUnknownStock), itemField(lines, unknown.Item), unknown.Error())
 	case errors.Is(err, stock.ErrLinesMismatch):
-		apierr.Write(c, http.StatusConflict, CodeReservationMismatch, "items", err.Error())
+		apierr.Write(c, http.StatusConflict, string(stockapi.CodeReservationMismatch), "items", err.Error())
 	case errors.Is(err, stock.ErrReleased):
-		apierr.Write(c, http.StatusConflict, CodeReleased, "", "the order's reservation was released (cancelled or expired)")
+		apierr.Write(c, http.StatusConflict, string(stockapi.CodeReleased), "", "the order's reservation was released (cancelled or expired)")
 	case errors.Is(err, stock.ErrConfirmed):
-		apierr.Write(c, http.StatusConflict, CodeConfirmed, "", "the order's stock is sold and cannot be released")
+		apierr.Write(c, http.StatusConflict, string(stockapi.CodeConfirmed), "", "the order's stock is sold and cannot be released")
 	case errors.Is(err, stock.ErrNotFound):
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", err.Error())
-	case errors.Is(err, occ.ErrExhausted):
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "too much contention on this stock; try again")
+		apierr.NotFound(c, "", err.Error())
 	default:
-		h.log.Error("request failed", "path", c.FullPath(), "err", err)
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "the stock store is unavailable; try again")
+		apierr.Fail(c, h.log, err)
 	}
 }
 
@@ -77,7 +62,7 @@ func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 func itemField(lines []stock.Line, it stock.Item) string {
 	for i, l := range lines {
 		if l.Item == it {
-			return fmt.Sprintf("items[%d]", i)
+			return stockapi.LineField(i)
 		}
 	}
 	return "items"

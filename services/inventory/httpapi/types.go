@@ -1,13 +1,12 @@
 package httpapi
 
-import "github.com/canteen/canteen/services/inventory/stock"
+import (
+	"github.com/canteen/canteen/services/internal/stockapi"
+	"github.com/canteen/canteen/services/inventory/stock"
+)
 
-type lineJSON struct {
-	StoreID  string `json:"store_id"`
-	DishID   string `json:"dish_id"`
-	Period   string `json:"period"`
-	Quantity int64  `json:"quantity"`
-}
+// The reservation API's bodies are stockapi's, the contract its callers use; restock and the stock
+// view are for staff and tests, and stay here.
 
 type restockRequest struct {
 	StoreID   string `json:"store_id"`
@@ -16,20 +15,6 @@ type restockRequest struct {
 	Quantity  int64  `json:"quantity"`
 	RestockID string `json:"restock_id"`
 	Buckets   int    `json:"buckets"`
-}
-
-type reserveRequest struct {
-	OrderID string     `json:"order_id"`
-	Items   []lineJSON `json:"items"`
-}
-
-type linesRequest struct {
-	Items []lineJSON `json:"items"`
-}
-
-type reservationResponse struct {
-	OrderID string `json:"order_id"`
-	Status  string `json:"status"`
 }
 
 type holdJSON struct {
@@ -49,7 +34,7 @@ type stockResponse struct {
 	Holds     []holdJSON `json:"holds"`
 }
 
-func toLines(in []lineJSON) []stock.Line {
+func toLines(in []stockapi.Line) []stock.Line {
 	out := make([]stock.Line, len(in))
 	for i, l := range in {
 		out[i] = stock.Line{Item: stock.Item{StoreID: l.StoreID, DishID: l.DishID, Period: l.Period}, Quantity: l.Quantity}

@@ -26,11 +26,10 @@ func (h *Handler) createStore(c *gin.Context) {
 }
 
 func (h *Handler) getStore(c *gin.Context) {
-	id, _, ok := ids(c)
-	if !ok {
+	if !apierr.PathIDs(c, "store") {
 		return
 	}
-	st, err := h.svc.Store(c, id)
+	st, err := h.svc.Store(c, c.Param("store"))
 	if err != nil {
 		fail(c, h.log, err)
 		return
@@ -39,12 +38,11 @@ func (h *Handler) getStore(c *gin.Context) {
 }
 
 func (h *Handler) updateStore(c *gin.Context) {
-	id, _, ok := ids(c)
 	var req storeRequest
-	if !ok || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
+	if !apierr.PathIDs(c, "store") || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
 		return
 	}
-	st, err := h.svc.UpdateStore(c, id, *req.Version, req.domain())
+	st, err := h.svc.UpdateStore(c, c.Param("store"), *req.Version, req.domain())
 	if err != nil {
 		fail(c, h.log, err)
 		return
@@ -53,11 +51,10 @@ func (h *Handler) updateStore(c *gin.Context) {
 }
 
 func (h *Handler) getMenu(c *gin.Context) {
-	id, _, ok := ids(c)
-	if !ok {
+	if !apierr.PathIDs(c, "store") {
 		return
 	}
-	m, err := h.svc.Menu(c, id)
+	m, err := h.svc.Menu(c, c.Param("store"))
 	if err != nil {
 		fail(c, h.log, err)
 		return
@@ -66,16 +63,15 @@ func (h *Handler) getMenu(c *gin.Context) {
 }
 
 func (h *Handler) createDish(c *gin.Context) {
-	storeID, _, ok := ids(c)
 	var req dishRequest
-	if !ok || !apierr.Decode(c, &req) {
+	if !apierr.PathIDs(c, "store") || !apierr.Decode(c, &req) {
 		return
 	}
 	if req.Version != nil {
 		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, "version", "version is set by the server on create")
 		return
 	}
-	d, err := h.svc.CreateDish(c, storeID, req.domain())
+	d, err := h.svc.CreateDish(c, c.Param("store"), req.domain())
 	if err != nil {
 		fail(c, h.log, err)
 		return
@@ -84,11 +80,10 @@ func (h *Handler) createDish(c *gin.Context) {
 }
 
 func (h *Handler) getDish(c *gin.Context) {
-	storeID, dishID, ok := ids(c)
-	if !ok {
+	if !apierr.PathIDs(c, "store", "dish") {
 		return
 	}
-	d, err := h.svc.Dish(c, storeID, dishID)
+	d, err := h.svc.Dish(c, c.Param("store"), c.Param("dish"))
 	if err != nil {
 		fail(c, h.log, err)
 		return
@@ -97,12 +92,11 @@ func (h *Handler) getDish(c *gin.Context) {
 }
 
 func (h *Handler) updateDish(c *gin.Context) {
-	storeID, dishID, ok := ids(c)
 	var req dishRequest
-	if !ok || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
+	if !apierr.PathIDs(c, "store", "dish") || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
 		return
 	}
-	d, err := h.svc.UpdateDish(c, storeID, dishID, *req.Version, req.domain())
+	d, err := h.svc.UpdateDish(c, c.Param("store"), c.Param("dish"), *req.Version, req.domain())
 	if err != nil {
 		fail(c, h.log, err)
 		return

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/menu/catalog"
 )
 
@@ -34,35 +32,17 @@ func Register(r gin.IRouter, svc *catalog.Service, log *slog.Logger) {
 	r.PUT("/stores/:store/dishes/:dish", h.updateDish)
 }
 
-// idPattern is what the service issues; anything else cannot name a record and is not looked up.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// ids returns the path's store and dish ids, answering 404 for ones that cannot exist.
-func ids(c *gin.Context) (store, dish string, ok bool) {
-	store, dish = c.Param("store"), c.Param("dish")
-	if !idPattern.MatchString(store) || (dish != "" && !idPattern.MatchString(dish)) {
-		fail(c, nil, catalog.ErrNotFound)
-		return "", "", false
-	}
-	return store, dish, true
-}
-
-// fail answers err as the status it means. Only faults of ours or the sidecar's are 5xx.
+// fail answers the catalog's own errors, by type; everything else ends in apierr.Fail.
 func fail(c *gin.Context, log *slog.Logger, err error) {
 	var inv *catalog.InvalidError
 	switch {
 	case errors.As(err, &inv):
-		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, inv.Field, inv.Error())
+		apierr.Invalid(c, inv.Field, inv.Error())
 	case errors.Is(err, catalog.ErrNotFound):
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", "no such store or dish")
+		apierr.NotFound(c, "", "no such store or dish")
 	case errors.Is(err, catalog.ErrStale):
 		apierr.Write(c, http.StatusConflict, apierr.CodeConflict, "version", "version is stale: someone else changed it; read it again and reapply your change")
-	case errors.Is(err, occ.ErrExhausted):
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "too many concurrent edits; try again")
 	default:
-		log.Error("request failed", "path", c.FullPath(), "err", err)
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "the menu store is unavailable; try again")
+		apierr.Fail(c, log, err)
 	}
 }

@@ -2,7 +2,7 @@ package httpapi
 
 import (
 	"net/http"
-	"regexp"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,8 +13,6 @@ import (
 // The customer is named by X-Customer-Id, which the gateway sets from the verified JWT; clients
 // calling the order service directly (as the tests do) set it themselves until the gateway lands.
 const customerHeader = "X-Customer-Id"
-
-var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 func (h *handler) checkout(c *gin.Context) {
 	var req checkoutRequest
@@ -34,6 +32,9 @@ func (h *handler) checkout(c *gin.Context) {
 }
 
 func (h *handler) get(c *gin.Context) {
+	if !apierr.PathIDs(c, "id") {
+		return
+	}
 	o, err := h.svc.Get(c, c.Param("id"), c.GetHeader(customerHeader))
 	if err != nil {
 		h.fail(c, err)
@@ -43,6 +44,9 @@ func (h *handler) get(c *gin.Context) {
 }
 
 func (h *handler) cancel(c *gin.Context) {
+	if !apierr.PathIDs(c, "id") {
+		return
+	}
 	o, err := h.svc.Cancel(c, c.Param("id"), c.GetHeader(customerHeader))
 	if err != nil {
 		h.fail(c, err)
@@ -52,6 +56,9 @@ func (h *handler) cancel(c *gin.Context) {
 }
 
 func (h *handler) customerOrders(c *gin.Context) {
+	if !apierr.PathIDs(c, "customer") {
+		return
+	}
 	customer := c.Param("customer")
 	if customer != c.GetHeader(customerHeader) {
 		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", "no such customer")
@@ -68,9 +75,12 @@ func (h *handler) customerOrders(c *gin.Context) {
 // storeOrders lists a store's orders of one day, for its staff. (Staff authentication comes with
 // the gateway and identity services.)
 func (h *handler) storeOrders(c *gin.Context) {
+	if !apierr.PathIDs(c, "store") {
+		return
+	}
 	date := c.Query("date")
-	if !datePattern.MatchString(date) {
-		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, "date", "date is required as YYYY-MM-DD")
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		apierr.Invalid(c, "date", "date is required as a calendar day, YYYY-MM-DD")
 		return
 	}
 	orders, err := h.svc.List(c, ordering.Query{StoreID: c.Param("store"), Date: date})

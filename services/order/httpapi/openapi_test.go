@@ -130,7 +130,7 @@ func (openapiMenu) Dishes(_ context.Context, store string) (map[string]ordering.
 	case "down":
 		return nil, false, errors.New("menu unreachable")
 	}
-	return nil, false, &ordering.InvalidError{Field: "store_id", Reason: "is not a store"}
+	return nil, false, ordering.ErrUnknownStore
 }
 
 type openapiInventory struct{}

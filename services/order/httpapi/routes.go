@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -40,26 +39,29 @@ func Register(r gin.IRouter, svc *ordering.Service, log *slog.Logger) {
 	r.GET("/stores/:store/orders", h.storeOrders)
 }
 
-// fail answers err as the status it means. Only our faults, or our dependencies', are 5xx.
+// fail answers the ordering domain's own errors, by type; everything else (contention, a store or
+// a peer that is down) ends in apierr.Fail. A retry of a checkout is safe with the same
+// Idempotency-Key.
 func (h *handler) fail(c *gin.Context, err error) {
 	var (
-		inv     *ordering.InvalidError
-		soldOut *ordering.SoldOutError
-		illegal *ordering.IllegalTransitionError
+		inv       *ordering.InvalidError
+		notOnMenu *ordering.NotOnMenuError
+		soldOut   *ordering.SoldOutError
+		illegal   *ordering.IllegalTransitionError
 	)
 	switch {
-	case errors.As(err, &inv) && inv.Field == "store_id":
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, inv.Field, inv.Error())
-	case errors.As(err, &inv) && inv.Reason == "is not on this store's menu":
-		apierr.Write(c, http.StatusUnprocessableEntity, apierr.CodeInvalid, inv.Field, inv.Error())
+	case errors.Is(err, ordering.ErrUnknownStore):
+		apierr.NotFound(c, "store_id", "store_id names no store")
+	case errors.As(err, &notOnMenu):
+		apierr.Write(c, http.StatusUnprocessableEntity, apierr.CodeInvalid, notOnMenu.Field, notOnMenu.Error())
 	case errors.As(err, &inv):
-		apierr.Write(c, http.StatusBadRequest, apierr.CodeInvalid, inv.Field, inv.Error())
+		apierr.Invalid(c, inv.Field, inv.Error())
 	case errors.As(err, &soldOut):
 		apierr.Write(c, http.StatusConflict, CodeSoldOut, "", soldOut.Error())
 	case errors.As(err, &illegal):
 		apierr.Write(c, http.StatusConflict, CodeIllegalTransition, "status", illegal.Error())
 	case errors.Is(err, ordering.ErrNotFound):
-		apierr.Write(c, http.StatusNotFound, apierr.CodeNotFound, "", "no such order")
+		apierr.NotFound(c, "", "no such order")
 	case errors.Is(err, ordering.ErrKeyReused):
 		apierr.Write(c, http.StatusUnprocessableEntity, CodeKeyReused, "Idempotency-Key", err.Error())
 	case errors.Is(err, ordering.ErrStoreBusy):
@@ -68,12 +70,7 @@ func (h *handler) fail(c *gin.Context, err error) {
 		apierr.Write(c, http.StatusConflict, CodeStockSold, "status", err.Error())
 	case errors.Is(err, ordering.ErrExpired):
 		apierr.Write(c, http.StatusConflict, CodeExpired, "Idempotency-Key", err.Error())
-	case errors.Is(err, occ.ErrExhausted):
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "too many concurrent changes to this order; try again")
 	default:
-		h.log.Error("request failed", "path", c.FullPath(), "err", err)
-		c.Header("Retry-After", "1")
-		apierr.Write(c, http.StatusServiceUnavailable, apierr.CodeUnavailable, "", "a service this order needs is unavailable; retry with the same Idempotency-Key")
+		apierr.Fail(c, h.log, err)
 	}
 }

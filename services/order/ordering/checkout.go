@@ -26,6 +26,14 @@ type InvalidError struct{ Field, Reason string }
 
 func (e *InvalidError) Error() string { return e.Field + " " + e.Reason }
 
+// NotOnMenuError refuses a checkout line whose dish the store's menu does not list: the request is
+// well formed, but not something this store sells.
+type NotOnMenuError struct{ Field, DishID string }
+
+func (e *NotOnMenuError) Error() string {
+	return e.Field + " " + e.DishID + " is not on this store's menu"
+}
+
 func invalid(field, format string, args ...any) error {
 	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }

@@ -41,6 +41,8 @@ var (
 	ErrExpired = errors.New("this checkout expired before it completed; start again with a new idempotency key")
 	// ErrStoreBusy: the store takes no orders now.
 	ErrStoreBusy = errors.New("the store is busy and takes no new orders")
+	// ErrUnknownStore: the checkout names a store the menu does not know.
+	ErrUnknownStore = errors.New("no such store")
 )
 
 // IllegalTransitionError refuses a move the state machine does not allow.

@@ -47,7 +47,7 @@ type Dish struct {
 	Orderable  bool
 }
 
-// Menu gives a store's current prices; ErrNotFound for an unknown store.
+// Menu gives a store's current prices; ErrUnknownStore for an unknown store.
 type Menu interface {
 	Dishes(ctx context.Context, storeID string) (dishes map[string]Dish, busy bool, err error)
 }
@@ -160,7 +160,7 @@ func (s *Service) price(ctx context.Context, req CheckoutRequest) (Order, error)
 	for i, it := range req.Items {
 		d, ok := dishes[it.DishID]
 		if !ok {
-			return Order{}, &InvalidError{Field: fmt.Sprintf("items[%d].dish_id", i), Reason: "is not on this store's menu"}
+			return Order{}, &NotOnMenuError{Field: fmt.Sprintf("items[%d].dish_id", i), DishID: it.DishID}
 		}
 		if !d.Orderable {
 			return Order{}, &SoldOutError{DishID: it.DishID}

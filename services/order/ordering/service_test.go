@@ -144,9 +144,10 @@ func TestCheckoutRefusalsLeaveNothingBehind(t *testing.T) {
 	req := request("k", 1)
 	req.Items[0].DishID = "caviar"
 	_, _, err := f.svc.Checkout(ctx, req)
-	var inv *ordering.InvalidError
-	require.ErrorAs(t, err, &inv)
-	assert.Equal(t, "items[0].dish_id", inv.Field)
+	var notOnMenu *ordering.NotOnMenuError
+	require.ErrorAs(t, err, &notOnMenu)
+	assert.Equal(t, "items[0].dish_id", notOnMenu.Field)
+	assert.Equal(t, "caviar", notOnMenu.DishID)
 
 	req.Items[0].DishID = "gone"
 	_, _, err = f.svc.Checkout(ctx, req)

@@ -1,28 +1,26 @@
 package sidecar
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
-	"strings"
+	"net/url"
 	"time"
 
+	"github.com/canteen/canteen/services/internal/apierr"
+	"github.com/canteen/canteen/services/internal/invoke"
+	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
-// Peers reaches other services and the Jobs API through the app's own sidecar over HTTP: the
-// sidecar answers with the callee's status and JSON body as they are, which is all a REST caller
-// in any language would have.
+// Peers reaches other services and the Jobs API through the app's own sidecar over HTTP, with
+// the invoke client: the sidecar answers with the callee's status and JSON body as they are, which
+// is all a REST caller in any language would have. Refusals are told apart by their code.
 type Peers struct {
-	SidecarHTTP  string // e.g. http://127.0.0.1:3503
+	Client       *invoke.Client
 	MenuApp      string
 	InventoryApp string
-	Client       *http.Client
 }
 
 var (
@@ -31,50 +29,7 @@ var (
 	_ ordering.Scheduler = (*Peers)(nil)
 )
 
-// errorBody is the services' JSON error envelope.
-type errorBody struct {
-	Error struct {
-		Code  string `json:"code"`
-		Field string `json:"field"`
-	} `json:"error"`
-}
-
-func (p *Peers) do(ctx context.Context, method, path string, body any, out any) (int, errorBody, error) {
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return 0, errorBody{}, err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, p.SidecarHTTP+path, rd)
-	if err != nil {
-		return 0, errorBody{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := p.Client.Do(req)
-	if err != nil {
-		return 0, errorBody{}, err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, errorBody{}, err
-	}
-	var eb errorBody
-	if resp.StatusCode >= 300 {
-		json.Unmarshal(raw, &eb)
-		return resp.StatusCode, eb, nil
-	}
-	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return resp.StatusCode, eb, fmt.Errorf("decode %s: %w", path, err)
-		}
-	}
-	return resp.StatusCode, eb, nil
-}
-
+// menuJSON is the part of menu's GET /stores/{store}/menu answer that checkout needs.
 type menuJSON struct {
 	Store struct {
 		Busy bool `json:"busy"`
@@ -91,14 +46,12 @@ type menuJSON struct {
 // Dishes reads a store's menu.
 func (p *Peers) Dishes(ctx context.Context, storeID string) (map[string]ordering.Dish, bool, error) {
 	var m menuJSON
-	st, _, err := p.do(ctx, http.MethodGet, "/v1.0/invoke/"+p.MenuApp+"/method/stores/"+storeID+"/menu", nil, &m)
+	err := p.Client.Invoke(ctx, p.MenuApp, http.MethodGet, "stores/"+url.PathEscape(storeID)+"/menu", nil, &m)
 	switch {
+	case invoke.CodeOf(err) == apierr.CodeNotFound:
+		return nil, false, ordering.ErrUnknownStore
 	case err != nil:
 		return nil, false, fmt.Errorf("menu of %s: %w", storeID, err)
-	case st == http.StatusNotFound:
-		return nil, false, &ordering.InvalidError{Field: "store_id", Reason: "is not a store"}
-	case st != http.StatusOK:
-		return nil, false, fmt.Errorf("menu of %s: status %d", storeID, st)
 	}
 	dishes := map[string]ordering.Dish{}
 	for _, c := range m.Categories {
@@ -109,44 +62,39 @@ func (p *Peers) Dishes(ctx context.Context, storeID string) (map[string]ordering
 	return dishes, m.Store.Busy, nil
 }
 
-type lineJSON struct {
-	StoreID  string `json:"store_id"`
-	DishID   string `json:"dish_id"`
-	Period   string `json:"period"`
-	Quantity int64  `json:"quantity"`
-}
-
-func lines(o ordering.Order) []lineJSON {
-	out := make([]lineJSON, len(o.Items))
+func lines(o ordering.Order) []stockapi.Line {
+	out := make([]stockapi.Line, len(o.Items))
 	for i, it := range o.Items {
-		out[i] = lineJSON{StoreID: o.StoreID, DishID: it.DishID, Period: o.Period, Quantity: it.Quantity}
+		out[i] = stockapi.Line{StoreID: o.StoreID, DishID: it.DishID, Period: o.Period, Quantity: it.Quantity}
 	}
 	return out
 }
 
 // Reserve asks inventory to hold the order's items.
 func (p *Peers) Reserve(ctx context.Context, o ordering.Order) error {
-	st, eb, err := p.do(ctx, http.MethodPost, "/v1.0/invoke/"+p.InventoryApp+"/method/reservations",
-		map[string]any{"order_id": o.ID, "items": lines(o)}, nil)
-	switch {
-	case err != nil:
-		return fmt.Errorf("reserve %s: %w", o.ID, err)
-	case st == http.StatusCreated:
+	err := p.Client.Invoke(ctx, p.InventoryApp, http.MethodPost, stockapi.PathReserve, stockapi.ReserveRequest{OrderID: o.ID, Items: lines(o)}, nil)
+	if err == nil {
 		return nil
-	case st == http.StatusConflict && eb.Error.Code == "sold_out":
-		return &ordering.SoldOutError{DishID: dishAt(o, eb.Error.Field)}
-	case st == http.StatusConflict && eb.Error.Code == "released":
-		return ordering.ErrExpired
-	case st == http.StatusNotFound && eb.Error.Code == "unknown_stock":
-		return &ordering.SoldOutError{DishID: dishAt(o, eb.Error.Field)} // never stocked: nothing to sell
 	}
-	return fmt.Errorf("reserve %s: inventory answered %d %s", o.ID, st, eb.Error.Code)
+	switch stockapi.Code(invoke.CodeOf(err)) {
+	case stockapi.CodeSoldOut, stockapi.CodeUnknownStock: // never stocked: nothing to sell either
+		return &ordering.SoldOutError{DishID: dishAt(o, err)}
+	case stockapi.CodeReleased:
+		return ordering.ErrExpired
+	case stockapi.CodeReservationMismatch: // the order id is the idempotency key's: another body used it
+		return ordering.ErrKeyReused
+	}
+	return fmt.Errorf("reserve %s: %w", o.ID, err)
 }
 
-// dishAt names the dish of field "items[i]".
-func dishAt(o ordering.Order, field string) string {
-	i, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(field, "items["), "]"))
-	if err != nil || i < 0 || i >= len(o.Items) {
+// dishAt names the dish of the line inventory's refusal names.
+func dishAt(o ordering.Order, err error) string {
+	var e *invoke.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	i, ok := stockapi.LineIndex(e.Field)
+	if !ok || i >= len(o.Items) {
 		return ""
 	}
 	return o.Items[i].DishID
@@ -154,18 +102,14 @@ func dishAt(o ordering.Order, field string) string {
 
 // Release asks inventory to return the order's items; idempotent.
 func (p *Peers) Release(ctx context.Context, o ordering.Order) error {
-	st, eb, err := p.do(ctx, http.MethodPost, "/v1.0/invoke/"+p.InventoryApp+"/method/reservations/"+o.ID+"/release",
-		map[string]any{"items": lines(o)}, nil)
-	if err != nil {
-		return fmt.Errorf("release %s: %w", o.ID, err)
-	}
+	err := p.Client.Invoke(ctx, p.InventoryApp, http.MethodPost, stockapi.ReleasePath(o.ID), stockapi.LinesRequest{Items: lines(o)}, nil)
 	switch {
-	case st == http.StatusOK:
+	case err == nil:
 		return nil
-	case st == http.StatusConflict && eb.Error.Code == "confirmed":
+	case stockapi.Code(invoke.CodeOf(err)) == stockapi.CodeConfirmed:
 		return ordering.ErrStockSold
 	}
-	return fmt.Errorf("release %s: inventory answered %d %s", o.ID, st, eb.Error.Code)
+	return fmt.Errorf("release %s: %w", o.ID, err)
 }
 
 // ExpiryJobPrefix starts the name of every expiry job; the job is delivered to POST /job/<name>.
@@ -174,23 +118,16 @@ const ExpiryJobPrefix = "expire-"
 // ScheduleExpiry schedules (or reschedules: overwrite) the order's expiry job with the order as data.
 func (p *Peers) ScheduleExpiry(ctx context.Context, o ordering.Order, at time.Time) error {
 	job := map[string]any{"dueTime": at.UTC().Format(time.RFC3339), "data": ExpiryData{OrderID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: lines(o)}, "overwrite": true}
-	st, _, err := p.do(ctx, http.MethodPost, "/v1.0/jobs/"+ExpiryJobPrefix+o.ID, job, nil)
-	if err != nil {
-		return err
-	}
-	if st/100 != 2 {
-		return errors.New("scheduler answered " + strconv.Itoa(st))
-	}
-	return nil
+	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+ExpiryJobPrefix+o.ID, job, nil)
 }
 
 // ExpiryData is what an expiry job carries: enough to release the stock of an order that was
 // never stored.
 type ExpiryData struct {
-	OrderID string     `json:"order_id"`
-	StoreID string     `json:"store_id"`
-	Period  string     `json:"period"`
-	Items   []lineJSON `json:"items"`
+	OrderID string          `json:"order_id"`
+	StoreID string          `json:"store_id"`
+	Period  string          `json:"period"`
+	Items   []stockapi.Line `json:"items"`
 }
 
 // Order rebuilds the order an expiry job was scheduled for.
