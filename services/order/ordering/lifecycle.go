@@ -78,7 +78,7 @@ func (s *Service) transition(ctx context.Context, id string, change func(Order) 
 	if err != nil {
 		return Order{}, err
 	}
-	s.relay(ctx, out)
+	s.relay(ctx, out, eventType)
 	return out.withoutOutbox(), nil
 }
 

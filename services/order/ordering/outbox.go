@@ -18,23 +18,30 @@ import (
 // its event should go out even if the client that asked for it hung up.
 const relayTimeout = 10 * time.Second
 
+// orphanAfter is how long a pending event is left to the request that wrote it. Anyone else who
+// finds it (a duplicate checkout, the next change, the sweep) publishes it only once it is older:
+// its writer is then taken to have died. Without it, identical concurrent checkouts each published
+// the winner's order.created once more (seen on the real sidecar).
+const orphanAfter = 5 * time.Second
+
 // create writes a new order with its first event pending, then relays the event.
 func (s *Service) create(ctx context.Context, o Order, e event.Order) error {
 	o.Outbox = []event.Order{e}
 	if err := s.repo.Create(ctx, o); err != nil {
 		return err
 	}
-	s.relay(ctx, o)
+	s.relay(ctx, o, e.Type)
 	return nil
 }
 
 // relay publishes the order's pending events, oldest first, and removes the published ones from
-// its record. An event it cannot publish stays pending and goes out with the order's next change,
-// a replayed request, or the sweep (RelayPending, driven by inventory's reconciler), so none is
-// lost. An event can go out twice (a crash between publishing and clearing, or two relays of one
-// record); subscribers deduplicate on (order id, type), which names one event since an order
-// enters each state at most once.
-func (s *Service) relay(ctx context.Context, o Order) {
+// its record: the event this call wrote (own; "" for none) and any orphaned by a writer that died
+// (orphanAfter). An event it cannot publish stays pending and goes out with the order's next
+// change, a replayed request, or the sweep (RelayPending, driven by inventory's reconciler), so
+// none is lost. An event can still go out twice (a crash between publishing and clearing);
+// subscribers deduplicate on (order id, type), which names one event since an order enters each
+// state at most once.
+func (s *Service) relay(ctx context.Context, o Order, own string) {
 	if len(o.Outbox) == 0 {
 		return
 	}
@@ -42,6 +49,9 @@ func (s *Service) relay(ctx context.Context, o Order) {
 	defer cancel()
 	sent := map[string]bool{}
 	for _, e := range o.Outbox {
+		if e.Type != own && s.now().Sub(e.At) < orphanAfter {
+			continue // its writer is publishing it
+		}
 		if err := s.pub.PublishOrder(ctx, e); err != nil {
 			s.log.Warn("order event not published; it stays pending in the order", "order", o.ID, "type", e.Type, "err", err)
 			break // keep the order's events in order
@@ -73,9 +83,9 @@ func (s *Service) relay(ctx context.Context, o Order) {
 	}
 }
 
-// RelayPending publishes what an order read by a sweep still has pending: the way out for events
+// RelayPending publishes what an order read by a sweep still has orphaned: the way out for events
 // whose relay died with its process.
-func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o) }
+func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o, "") }
 
 // withoutOutbox is the order as clients see it.
 func (o Order) withoutOutbox() Order {

@@ -84,12 +84,17 @@ type Deps struct {
 	Inventory  Inventory
 	Scheduler  Scheduler
 	Log        *slog.Logger
+	Now        func() time.Time // the clock; time.Now in UTC when nil
 }
 
 // NewService returns a Service; unpaid orders expire after timeout.
 func NewService(d Deps, timeout time.Duration) *Service {
+	now := d.Now
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
 	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
-		timeout: timeout, now: func() time.Time { return time.Now().UTC() }}
+		timeout: timeout, now: now}
 }
 
 // PaymentTimeout is how long an order may stay unpaid.
@@ -142,7 +147,7 @@ func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool
 	if o.RequestHash != hash {
 		return Order{}, false, ErrKeyReused
 	}
-	s.relay(ctx, o) // a first attempt that died after creating may have left its event unsent
+	s.relay(ctx, o, "") // a first attempt that died after creating may have left its event unsent
 	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
 }
 

@@ -80,12 +80,32 @@ type fixture struct {
 	repo  *ordertest.Memory
 	inv   *fakeInventory
 	sched *fakeScheduler
+	clock *clock
+}
+
+// clock is a settable clock, for the outbox's orphan rule.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 }
 
 func setup() fixture {
-	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}}, sched: &fakeScheduler{}}
+	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}}, sched: &fakeScheduler{},
+		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
 	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: fakeMenu{}, Inventory: f.inv, Scheduler: f.sched,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, time.Minute)
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now}, time.Minute)
 	return f
 }
 
@@ -224,10 +244,32 @@ func TestAnUnpublishedEventStaysPendingUntilRelayed(t *testing.T) {
 
 	f.repo.SetFailPublish(false)
 	f.svc.RelayPending(ctx, stored)
+	assert.Empty(t, f.repo.Events(o.ID), "a young pending event is left to the request that wrote it")
+	f.clock.Advance(10 * time.Second)
+	f.svc.RelayPending(ctx, stored)
 	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, f.repo.Events(o.ID), "in order")
 	stored, _, err = f.repo.Order(ctx, o.ID)
 	require.NoError(t, err)
 	assert.Empty(t, stored.Outbox)
+}
+
+// Hole 6 again: a duplicate that finds the winner's event still pending does not publish it a
+// second time; only an event its writer has evidently abandoned is taken over.
+func TestAReplayLeavesAFreshPendingEventToItsWriter(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	f.repo.SetFailPublish(true) // the winner's publish has not happened yet, as in a race
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	f.repo.SetFailPublish(false)
+	_, created, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Empty(t, f.repo.Events(o.ID))
+	f.clock.Advance(10 * time.Second) // the winner died
+	_, _, err = f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(o.ID))
 }
 
 // Hole 1: Expire releases for cancelled and expired orders too, and for orders never stored.

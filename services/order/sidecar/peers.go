@@ -117,9 +117,15 @@ const ExpiryJobPrefix = "expire-"
 
 // ScheduleExpiry schedules (or reschedules: overwrite) the order's expiry job with the order as data.
 func (p *Peers) ScheduleExpiry(ctx context.Context, o ordering.Order, at time.Time) error {
-	job := map[string]any{"dueTime": at.UTC().Format(time.RFC3339), "data": ExpiryData{OrderID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: lines(o)}, "overwrite": true}
+	job := map[string]any{"dueTime": at.UTC().Format(time.RFC3339), "data": ExpiryData{OrderID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: lines(o)}, "overwrite": true,
+		"failurePolicy": expiryRetry}
 	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+ExpiryJobPrefix+o.ID, job, nil)
 }
+
+// expiryRetry fires a failed expiry again every 5 s for an hour. Dapr's default (1 s, 3 retries)
+// dropped expiries whose first firings met a sidecar still connecting after a restart; inventory's
+// reconciler returns the stock of any expiry that still never succeeds.
+var expiryRetry = map[string]any{"constant": map[string]any{"interval": "5s", "maxRetries": 720}}
 
 // ExpiryData is what an expiry job carries: enough to release the stock of an order that was
 // never stored.
