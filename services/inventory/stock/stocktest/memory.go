@@ -26,6 +26,7 @@ type record struct {
 	bucket stock.Bucket
 	resv   stock.Reservation
 	tok    stock.Token
+	value  any // the reconciler's records (sweep.go), copied on the way in and out
 }
 
 // NewMemory returns an empty Memory.
