@@ -70,4 +70,3 @@ func cloneSweep(st stock.SweepState) stock.SweepState {
 	}
 	return st
 }
-
