@@ -116,8 +116,8 @@ func TestReconcilerReleasesStockOfOrdersCancelledWithoutAnEvent(t *testing.T) {
 // Orders cancelled while inventory's app and sidecar are down: when inventory is back, every unit
 // is on sale again within one reconciler period, whichever of the event and the sweep gets there.
 func TestStockReturnsAfterCancelsWhileInventoryWasDown(t *testing.T) {
-	store, dish := saleStore(t, 10, 2)
-	orders := placeOrders(t, store, dish, 5, 2)
+	store, dish := saleStore(t, 8, 4)
+	orders := placeOrders(t, store, dish, 8, 1)
 	inv := platform.App("inventory")
 	inv.KillApp()
 	inv.KillSidecar()
@@ -126,7 +126,7 @@ func TestStockReturnsAfterCancelsWhileInventoryWasDown(t *testing.T) {
 	}
 	require.NoError(t, inv.StartApp(t.Context()))
 	require.NoError(t, inv.StartSidecar(t.Context()))
-	allBackOnSale(t, store, dish, 10, "every unit back on sale after inventory's restart")
+	allBackOnSale(t, store, dish, 8, "every unit back on sale after inventory's restart")
 }
 
 // Hole 3: a duplicate Reserve of a cancelled order ran late, after the cancel's release, took a
