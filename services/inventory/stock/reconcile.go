@@ -160,11 +160,23 @@ func (r *Reconciler) scan(ctx context.Context, now time.Time, rep *Report) (map[
 func (r *Reconciler) resolve(ctx context.Context, order string, held []Line, o OrderState, known bool,
 	now time.Time, seen, absent map[string]time.Time, rep *Report) error {
 	grace := r.cfg.PaymentTimeout + r.cfg.Margin
-	if known && o.Status == OrderPending {
-		if now.Sub(o.CreatedAt) <= grace {
-			return nil // a live order: the common case, decided without a read
-		}
+	switch {
+	case known && o.Status == OrderPending && now.Sub(o.CreatedAt) <= grace:
+		return nil // a live order: the common case, decided without a read
+	case known && o.Status == OrderPending:
 		return r.release(ctx, order, held, ReasonOverdue, rep)
+	case !known:
+		// A checkout reserves before it stores its order: give it the payment timeout and the
+		// margin, counted from when a sweep first saw the hold, before reading anything.
+		first, ok := seen[order]
+		if !ok {
+			first = now
+		}
+		if now.Sub(first) <= grace {
+			absent[order] = first
+			rep.Waiting++
+			return nil
+		}
 	}
 	res, _, err := r.repo.Reservation(ctx, order)
 	recorded := err == nil
@@ -183,15 +195,6 @@ func (r *Reconciler) resolve(ctx context.Context, order string, held []Line, o O
 	// The record says reserved, or there is none (a Reserve killed before recording).
 	switch {
 	case !known:
-		first, ok := seen[order]
-		if !ok {
-			first = now
-		}
-		if now.Sub(first) <= grace {
-			absent[order] = first
-			rep.Waiting++
-			return nil
-		}
 		return r.release(ctx, order, held, ReasonMissing, rep)
 	case o.Status == OrderCancelled:
 		return r.release(ctx, order, held, ReasonCancelled, rep)

@@ -212,7 +212,8 @@ func leaveHold(t *testing.T, repo stock.Repository, it stock.Item, n, i int, ord
 
 // A sold-out record with a hold left (a duplicate that held rice, killed before it met the
 // record), and a confirmed record with a hold left (a Confirm killed half-way): both follow the
-// record, whatever the order service says.
+// record, whatever the order service says (the sold-out checkout stored no order, so its hold
+// waits the payment timeout like any hold of an unknown order).
 func TestSweepMakesHoldsFollowFinalRecords(t *testing.T) {
 	r := newSweepRig(t)
 	restock(t, r.svc, rice, 10, 1)
@@ -226,10 +227,14 @@ func TestSweepMakesHoldsFollowFinalRecords(t *testing.T) {
 	require.NoError(t, err)
 	res.Status = stock.Confirmed
 	require.NoError(t, r.mem.PutReservation(ctx, res, tok))
-	// The order service knows neither: the record alone decides, with no waiting.
+	r.orders.set("paid", stock.OrderCancelled, r.clock.now()) // the record wins over the order
 	rep := r.sweep(t)
-	assert.Equal(t, 2, rep.Repaired)
-	assert.Equal(t, map[stock.Reason]int{stock.ReasonRecordSoldOut: 1, stock.ReasonRecordConfirmed: 1}, rep.ByReason)
+	assert.Equal(t, map[stock.Reason]int{stock.ReasonRecordConfirmed: 1}, rep.ByReason)
+	assert.Equal(t, 1, rep.Waiting)
+	r.clock.add(payTimeout + time.Minute + time.Second)
+	rep = r.sweep(t)
+	assert.Equal(t, map[stock.Reason]int{stock.ReasonRecordSoldOut: 1}, rep.ByReason)
+	assert.Equal(t, 1, rep.Repaired)
 	assert.Zero(t, rep.Waiting)
 	v := view(t, r.svc, rice)
 	assert.Empty(t, v.Holds)
@@ -251,9 +256,11 @@ func TestSweepReleasesHoldsOfMissingOrdersAfterThePaymentTimeout(t *testing.T) {
 			} else {
 				leaveHold(t, r.mem, rice, 2, 1, "ghost", 3) // a Reserve killed before its record
 			}
+			r.repo.records.Store(0)
 			first := r.sweep(t)
 			assert.Equal(t, 1, first.Waiting)
 			assert.Zero(t, first.Released)
+			assert.Zero(t, r.repo.records.Load(), "a waiting hold costs no record read")
 
 			r.clock.add(payTimeout)
 			restarted := r.reconciler(t) // the clock is in the store, not in the replica
