@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -24,12 +25,44 @@ func run(ctx context.Context, log *slog.Logger) error {
 	port := config.String("APP_PORT", "8102")
 	store := config.String("STATE_STORE", "statestore")
 	soldOutFor := config.Duration("SOLD_OUT_MEMO", 100*time.Millisecond)
-	log.Info("starting", "app_port", port, "state_store", store, "sold_out_memo", soldOutFor.String())
+	sidecarHTTP := "http://127.0.0.1:" + config.String("DAPR_HTTP_PORT", "3500")
+	orderApp := config.String("ORDER_APP_ID", "order")
+	every := config.Duration("RECONCILE_INTERVAL", 30*time.Second)
+	rc := stock.ReconcileConfig{
+		PaymentTimeout: config.Duration("ORDER_PAYMENT_TIMEOUT", 15*time.Minute),
+		Margin:         config.Duration("RECONCILE_MARGIN", time.Minute),
+		Days:           config.Int("RECONCILE_DAYS", 3),
+	}
+	log.Info("starting", "app_port", port, "state_store", store, "sold_out_memo", soldOutFor.String(), "order", orderApp,
+		"reconcile_interval", every.String(), "payment_timeout", rc.PaymentTimeout.String(), "reconcile_margin", rc.Margin.String(), "reconcile_days", rc.Days)
 
+	peers := &sidecar.Peers{SidecarHTTP: sidecarHTTP, OrderApp: orderApp, Client: &http.Client{Timeout: 10 * time.Second}}
+	go scheduleReconciler(ctx, log, peers, every)
 	return httpserver.Run(ctx, log, "inventory", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
 		svc := stock.NewService(repo, repo, log, soldOutFor)
 		httpapi.Register(r, svc, log)
 		subscribe.Register(r, subscribe.Config{App: "inventory", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, httpapi.OrdersRoute(svc))
+		httpapi.RegisterOps(r, stock.NewReconciler(svc, peers, rc, log), log)
 	})
+}
+
+// scheduleReconciler schedules the reconciler's recurring job, retrying until the sidecar (which
+// starts after the app) takes it. Every replica does this at start; overwrite keeps one job.
+func scheduleReconciler(ctx context.Context, log *slog.Logger, peers *sidecar.Peers, every time.Duration) {
+	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
+		err := peers.ScheduleEvery(ctx, httpapi.ReconcileJob, every)
+		if err == nil {
+			log.Info("stock reconciler scheduled", "job", httpapi.ReconcileJob, "every", every.String())
+			return
+		}
+		if pause == 5*time.Second {
+			log.Warn("stock reconciler not scheduled yet; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+	}
 }

@@ -27,6 +27,10 @@ func (s *Service) Restock(ctx context.Context, it Item, qty int64, restockID str
 	case buckets < 0 || buckets > MaxBuckets:
 		return View{}, invalid("buckets", "must be between 1 and %d", MaxBuckets)
 	}
+	// Indexed before any unit is added: the reconciler finds an item's holds only through it.
+	if err := s.index(ctx, it); err != nil {
+		return View{}, err
+	}
 	if done, err := s.repo.Restocked(ctx, it, restockID); err != nil {
 		return View{}, err
 	} else if done {

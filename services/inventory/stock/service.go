@@ -39,6 +39,23 @@ type Repository interface {
 	Restocked(ctx context.Context, it Item, restockID string) (bool, error)
 	// PutRestocked records that the restock of the item with this id was completed.
 	PutRestocked(ctx context.Context, it Item, restockID string) error
+
+	// The reconciler's index and state (reconcile*.go): the store cannot list keys, so restock
+	// records which items exist, by sale date, and the sweep keeps what it must remember between
+	// runs. Each is one key read with its token and written like a bucket ("" writes a new key).
+
+	// IndexedDates reads the sale dates that have restocked items; none when never written.
+	IndexedDates(ctx context.Context) ([]IndexedDate, Token, error)
+	// PutIndexedDates writes the list of dates if t is its current token ("" for a new list).
+	PutIndexedDates(ctx context.Context, dates []IndexedDate, t Token) error
+	// IndexedItems reads the items restocked for a sale date ("2026-11-25"); none when never written.
+	IndexedItems(ctx context.Context, date string) ([]Item, Token, error)
+	// PutIndexedItems writes a date's items if t is their current token ("" for a new list).
+	PutIndexedItems(ctx context.Context, date string, items []Item, t Token) error
+	// SweepState reads the reconciler's state; the zero SweepState when never written.
+	SweepState(ctx context.Context) (SweepState, Token, error)
+	// PutSweepState writes the reconciler's state if t is its current token ("" for a new one).
+	PutSweepState(ctx context.Context, st SweepState, t Token) error
 }
 
 // Publisher tells other services about stock changes.

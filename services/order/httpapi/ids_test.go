@@ -32,6 +32,11 @@ func (s *emptyStore) Order(context.Context, string) (ordering.Order, ordering.To
 	return ordering.Order{}, "", ordering.ErrNotFound
 }
 
+func (s *emptyStore) Orders(context.Context, []string) (map[string]ordering.Order, error) {
+	s.calls.Add(1)
+	return nil, nil
+}
+
 func (s *emptyStore) Create(context.Context, ordering.Order) error {
 	s.calls.Add(1)
 	return nil

@@ -35,9 +35,11 @@ func TestOpenAPIDocumentMatchesTheOrderAPI(t *testing.T) {
 	r := httpserver.NewEngine("order", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	Register(r, nil, nil)
 	doc := apidoc.Check(t, openAPI, r, map[string]any{
-		"CheckoutRequest": checkoutRequest{},
-		"Order":           orderResponse{},
-		"OrderList":       listResponse{},
+		"CheckoutRequest":  checkoutRequest{},
+		"Order":            orderResponse{},
+		"OrderList":        listResponse{},
+		"StatusesRequest":  statusesRequest{},
+		"StatusesResponse": statusesResponse{},
 	})
 	var statuses []string
 	for _, c := range apidoc.Consts(t, "../ordering") {

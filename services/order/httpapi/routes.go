@@ -35,6 +35,7 @@ func Register(r gin.IRouter, svc *ordering.Service, log *slog.Logger) {
 	r.POST("/orders", h.checkout)
 	r.GET("/orders/:id", h.get)
 	r.POST("/orders/:id/cancel", h.cancel)
+	r.POST("/orders/statuses", h.statuses)
 	r.GET("/customers/:customer/orders", h.customerOrders)
 	r.GET("/stores/:store/orders", h.storeOrders)
 }

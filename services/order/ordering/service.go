@@ -18,6 +18,8 @@ type Token string
 // and an order's pending events (its outbox) travel in the same write as the change they announce.
 type Repository interface {
 	Order(ctx context.Context, id string) (Order, Token, error) // ErrNotFound
+	// Orders reads the orders that exist among ids in one call, keyed by id.
+	Orders(ctx context.Context, ids []string) (map[string]Order, error)
 	// Create writes a new order only if none exists under its id (occ.ErrConflict otherwise).
 	Create(ctx context.Context, o Order) error
 	// Save writes the order only if it is unchanged since it was read with t (occ.ErrConflict otherwise).

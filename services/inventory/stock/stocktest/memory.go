@@ -27,6 +27,7 @@ type record struct {
 	resv   stock.Reservation
 	intent stock.Intent
 	tok    stock.Token
+	value  any // the reconciler's records (sweep.go), copied on the way in and out
 }
 
 // NewMemory returns an empty Memory.

@@ -83,6 +83,15 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.EqualValues(t, 15, conflict.Load())
 	})
 
+	t.Run("bulk read answers the orders that exist", func(t *testing.T) {
+		o := newOrder()
+		require.NoError(t, repo.Create(ctx, o))
+		got, err := repo.Orders(ctx, []string{o.ID, uuid.NewString()})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, o, got[o.ID])
+	})
+
 	t.Run("indexes find the order once however often it is indexed", func(t *testing.T) {
 		o := newOrder()
 		require.NoError(t, repo.Create(ctx, o))

@@ -48,6 +48,19 @@ func (m *Memory) Order(_ context.Context, id string) (ordering.Order, ordering.T
 	return clone(o), ordering.Token(strconv.Itoa(m.versions[id])), nil
 }
 
+// Orders reads the orders among ids that exist.
+func (m *Memory) Orders(_ context.Context, ids []string) (map[string]ordering.Order, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]ordering.Order{}
+	for _, id := range ids {
+		if o, ok := m.orders[id]; ok {
+			out[id] = clone(o)
+		}
+	}
+	return out, nil
+}
+
 // Create writes a new order, refusing an existing id.
 func (m *Memory) Create(_ context.Context, o ordering.Order) error {
 	m.mu.Lock()

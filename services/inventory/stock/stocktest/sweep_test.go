@@ -1,0 +1,5 @@
+package stocktest
+
+import "testing"
+
+func TestMemorySweepRepositoryContract(t *testing.T) { RunSweepRepositoryContract(t, NewMemory()) }
