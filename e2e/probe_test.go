@@ -17,6 +17,7 @@ import (
 type orderProbe struct {
 	mu     sync.Mutex
 	events map[string][]string // order id -> event types, in arrival order, duplicates kept
+	dead   map[string]string   // order id -> event type, of messages on inventory's dead-letter topic
 }
 
 var (
@@ -28,7 +29,7 @@ var (
 func theProbe(t *testing.T) *orderProbe {
 	t.Helper()
 	probeOnce.Do(func() {
-		pr := &orderProbe{events: map[string][]string{}}
+		pr := &orderProbe{events: map[string][]string{}, dead: map[string]string{}}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
 		go http.Serve(ln, pr)
@@ -43,8 +44,9 @@ func theProbe(t *testing.T) *orderProbe {
 func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/dapr/subscribe":
-		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]`)
-	case "/orders":
+		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},`+
+			`{"pubsubname":"pubsub","topic":"orders-deadletter-inventory","route":"/deadletters"}]`)
+	case "/orders", "/deadletters":
 		var ce struct {
 			Data struct {
 				Type    string `json:"type"`
@@ -53,7 +55,11 @@ func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if json.NewDecoder(r.Body).Decode(&ce) == nil {
 			pr.mu.Lock()
-			pr.events[ce.Data.OrderID] = append(pr.events[ce.Data.OrderID], ce.Data.Type)
+			if r.URL.Path == "/deadletters" {
+				pr.dead[ce.Data.OrderID] = ce.Data.Type
+			} else {
+				pr.events[ce.Data.OrderID] = append(pr.events[ce.Data.OrderID], ce.Data.Type)
+			}
 			pr.mu.Unlock()
 		}
 		fmt.Fprint(w, `{"status":"SUCCESS"}`)
@@ -67,4 +73,15 @@ func (pr *orderProbe) of(orderID string) []string {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
 	return append([]string(nil), pr.events[orderID]...)
+}
+
+// deadLettered returns the orders whose events reached inventory's dead-letter topic.
+func (pr *orderProbe) deadLettered() map[string]string {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range pr.dead {
+		out[k] = v
+	}
+	return out
 }
