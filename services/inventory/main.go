@@ -42,8 +42,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
 		svc := stock.NewService(repo, repo, log, soldOutFor)
 		httpapi.Register(r, svc, log)
-		subscribe.Register(r, subscribe.Config{App: "inventory", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, httpapi.OrdersRoute(svc))
-		httpapi.RegisterOps(r, stock.NewReconciler(svc, peers, rc, log), log)
+		subscribe.Register(r, subscribe.Config{App: "inventory", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.OrdersRoute(svc))
+		rec := stock.NewReconciler(svc, peers, rc, log)
+		httpapi.RegisterOps(r, rec, log)
+		sidecar.RegisterCallbacks(r, rec, log)
 	})
 }
 
@@ -51,9 +53,9 @@ func run(ctx context.Context, log *slog.Logger) error {
 // starts after the app) takes it. Every replica does this at start; overwrite keeps one job.
 func scheduleReconciler(ctx context.Context, log *slog.Logger, peers *sidecar.Peers, every time.Duration) {
 	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
-		err := peers.ScheduleEvery(ctx, httpapi.ReconcileJob, every)
+		err := peers.ScheduleEvery(ctx, sidecar.ReconcileJob, every)
 		if err == nil {
-			log.Info("stock reconciler scheduled", "job", httpapi.ReconcileJob, "every", every.String())
+			log.Info("stock reconciler scheduled", "job", sidecar.ReconcileJob, "every", every.String())
 			return
 		}
 		if pause == 5*time.Second {

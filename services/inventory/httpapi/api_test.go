@@ -19,6 +19,7 @@ import (
 	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/httpapi"
+	"github.com/canteen/canteen/services/inventory/sidecar"
 	"github.com/canteen/canteen/services/inventory/stock"
 	"github.com/canteen/canteen/services/inventory/stock/stocktest"
 )
@@ -41,7 +42,7 @@ func newAPI(t *testing.T, repo stock.Repository) *api {
 	r := httpserver.NewEngine("inventory", quiet)
 	svc := stock.NewService(repo, &stocktest.Events{}, quiet, 0)
 	httpapi.Register(r, svc, quiet)
-	subscribe.Register(r, subscribe.Config{App: "inventory", Log: quiet, Letters: &subscribe.MemoryLetters{}}, httpapi.OrdersRoute(svc))
+	subscribe.Register(r, subscribe.Config{App: "inventory", Log: quiet, Letters: &subscribe.MemoryLetters{}}, sidecar.OrdersRoute(svc))
 	return &api{t: t, r: r, repo: repo}
 }
 

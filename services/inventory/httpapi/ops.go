@@ -13,38 +13,17 @@ import (
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
-// ReconcileJob names the reconciler's recurring Dapr job (delivered to POST /job/<name>).
-const ReconcileJob = "reconcile-stock"
-
 type ops struct {
 	rec *stock.Reconciler
 	h   *handler
 }
 
-// RegisterOps adds the reconciler's job callback and its operator endpoints to r:
-// GET /ops/reconcile answers the last sweep's report, POST /ops/reconcile runs a sweep now.
+// RegisterOps adds the reconciler's operator endpoints to r: GET /ops/reconcile answers the
+// last sweep's report, POST /ops/reconcile runs a sweep now. (Its job callback is the sidecar's.)
 func RegisterOps(r gin.IRouter, rec *stock.Reconciler, log *slog.Logger) {
 	o := &ops{rec: rec, h: &handler{log: log}}
-	r.POST("/job/:name", o.job)
 	r.GET("/ops/reconcile", o.lastReport)
 	r.POST("/ops/reconcile", o.sweepNow)
-}
-
-// job is where the scheduler delivers the reconciler's tick, at least once. A tick that finds a
-// sweep running on this replica is skipped, and one whose sweep failed is not retried: the next
-// tick is the retry, so the answer is 200 either way.
-func (o *ops) job(c *gin.Context) {
-	if name := c.Param("name"); name != ReconcileJob {
-		o.h.log.Warn("ignoring an unknown job", "job", name)
-		c.Status(http.StatusOK)
-		return
-	}
-	if _, ran, err := o.rec.TrySweep(c); err != nil {
-		o.h.log.Error("stock reconciliation failed; the next tick tries again", "err", err)
-	} else if !ran {
-		o.h.log.Info("stock reconciliation tick skipped: a sweep is running")
-	}
-	c.Status(http.StatusOK)
 }
 
 func (o *ops) lastReport(c *gin.Context) {

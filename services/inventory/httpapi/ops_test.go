@@ -15,6 +15,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/httpserver"
 	"github.com/canteen/canteen/services/inventory/httpapi"
+	"github.com/canteen/canteen/services/inventory/sidecar"
 	"github.com/canteen/canteen/services/inventory/stock"
 	"github.com/canteen/canteen/services/inventory/stock/stocktest"
 )
@@ -39,7 +40,9 @@ func TestReconcileJobAndOpsEndpoints(t *testing.T) {
 	orders := &cancelledOrders{}
 	r := httpserver.NewEngine("inventory", quiet)
 	httpapi.Register(r, svc, quiet)
-	httpapi.RegisterOps(r, stock.NewReconciler(svc, orders, stock.ReconcileConfig{PaymentTimeout: time.Minute}, quiet), quiet)
+	rec := stock.NewReconciler(svc, orders, stock.ReconcileConfig{PaymentTimeout: time.Minute}, quiet)
+	httpapi.RegisterOps(r, rec, quiet)
+	sidecar.RegisterCallbacks(r, rec, quiet)
 	send := func(method, path, body string) (int, map[string]any) {
 		w := httptest.NewRecorder()
 		r.ServeHTTP(w, httptest.NewRequest(method, path, strings.NewReader(body)))
@@ -64,7 +67,7 @@ func TestReconcileJobAndOpsEndpoints(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 	assert.Zero(t, orders.calls.Load(), "an unknown job sweeps nothing")
 
-	code, _ = send(http.MethodPost, "/job/"+httpapi.ReconcileJob, "{}")
+	code, _ = send(http.MethodPost, "/job/"+sidecar.ReconcileJob, "{}")
 	assert.Equal(t, http.StatusOK, code)
 	assert.EqualValues(t, 1, orders.calls.Load())
 	code, body = send(http.MethodGet, "/ops/reconcile", "")

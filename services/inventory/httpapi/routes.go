@@ -1,5 +1,5 @@
 // Package httpapi is inventory's REST API, called through Dapr service invocation
-// (/v1.0/invoke/inventory/method/...), and its order-event subscription: request and response
+// (/v1.0/invoke/inventory/method/...) and its operators' endpoints: request and response
 // types, converters to the stock domain, and the one place where domain errors become statuses.
 package httpapi
 
@@ -20,7 +20,7 @@ type handler struct {
 	log *slog.Logger
 }
 
-// Register adds inventory's routes and subscriptions to r.
+// Register adds inventory's routes to r (its Dapr callbacks are the sidecar package's).
 func Register(r gin.IRouter, svc *stock.Service, log *slog.Logger) {
 	h := &handler{svc: svc, log: log}
 	r.POST("/stock/restock", h.restock)

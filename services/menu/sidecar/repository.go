@@ -13,8 +13,8 @@ import (
 	"github.com/canteen/canteen/services/menu/catalog"
 )
 
-// StateClient is the part of the Dapr client the repository uses.
-type StateClient interface {
+// Client is the part of the Dapr client the repository uses.
+type Client interface {
 	GetState(ctx context.Context, store, key string, meta map[string]string) (*dapr.StateItem, error)
 	GetBulkState(ctx context.Context, store string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
 	SaveBulkState(ctx context.Context, store string, items ...*dapr.SetStateItem) error
@@ -22,7 +22,7 @@ type StateClient interface {
 
 // Repository implements catalog.Repository on the Dapr state store named StateStore.
 type Repository struct {
-	Client     StateClient
+	Client     Client
 	StateStore string
 }
 
