@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	dapr "github.com/dapr/go-sdk/client"
 	"google.golang.org/grpc/codes"
@@ -24,7 +25,17 @@ var FirstWrite = &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite
 // Save writes value under key in store with first-write concurrency: with an etag, only while the
 // stored ETag still equals it (a stale one is occ.ErrConflict); with none, as a new key.
 func Save(ctx context.Context, c Saver, store, key string, value []byte, etag string) error {
+	return SaveTTL(ctx, c, store, key, value, etag, 0)
+}
+
+// SaveTTL is Save with, for ttl > 0, a time to live in seconds. It must be given on every write of
+// a record that should expire: a write without one makes the record permanent again (PostgreSQL
+// clears its expiry).
+func SaveTTL(ctx context.Context, c Saver, store, key string, value []byte, etag string, ttl int) error {
 	item := &dapr.SetStateItem{Key: key, Value: value, Options: FirstWrite}
+	if ttl > 0 {
+		item.Metadata = map[string]string{"ttlInSeconds": strconv.Itoa(ttl)}
+	}
 	if etag != "" {
 		item.Etag = &dapr.ETag{Value: etag}
 	}
@@ -54,7 +65,12 @@ type SaverGetter interface {
 // PostgreSQL by its insert), though they report the refusal as a plain error (Redis: Internal),
 // so a refusal is told from a fault by reading the key back: occ.ErrConflict when it exists.
 func Create(ctx context.Context, c SaverGetter, store, key string, value []byte) error {
-	err := Save(ctx, c, store, key, value, "")
+	return CreateTTL(ctx, c, store, key, value, 0)
+}
+
+// CreateTTL is Create with a time to live in seconds (see SaveTTL).
+func CreateTTL(ctx context.Context, c SaverGetter, store, key string, value []byte, ttl int) error {
+	err := SaveTTL(ctx, c, store, key, value, "", ttl)
 	if err == nil || errors.Is(err, occ.ErrConflict) {
 		return err
 	}

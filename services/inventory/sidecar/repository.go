@@ -8,12 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
@@ -199,20 +196,13 @@ func (r *Repository) PutRestocked(ctx context.Context, it stock.Item, id string)
 	return err
 }
 
-// create writes key only where it does not exist yet. A first-write save without an ETag is
-// refused when the key exists (Redis: by the first-write flag the same kind of save left;
-// PostgreSQL: by the insert), but stores report that refusal as a plain error (Redis: Internal,
-// after the sidecar's own retries), so it is told from a fault by reading the key back.
+// create writes key only where it does not exist yet (occ.ErrConflict where it does).
 func (r *Repository) create(ctx context.Context, key string, v any, ttl int) error {
-	err := r.save(ctx, key, v, "", ttl)
-	if err == nil {
-		return nil
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	cur, rerr := r.Client.GetState(ctx, r.StateStore, key, nil)
-	if rerr == nil && len(cur.Value) > 0 {
-		return fmt.Errorf("create %s: %w", key, occ.ErrConflict)
-	}
-	return err
+	return daprconn.CreateTTL(ctx, r.Client, r.StateStore, key, data, ttl)
 }
 
 // PutReservation updates a record with the token it was read with.
@@ -225,28 +215,12 @@ func (r *Repository) Publish(ctx context.Context, e event.Stock) error {
 	return r.Client.PublishEvent(ctx, event.PubSub, event.TopicStock, e)
 }
 
-// save writes v under key with first-write concurrency, so that the ETag is enforced (the SDK's
-// default, last-write, makes stores ignore it), and, with ttl > 0, a time to live in seconds: it
-// is set on every write, since a write without one makes the record permanent again (PostgreSQL
-// clears its expiry). A stale ETag comes back as codes.Aborted.
+// save writes v under key with first-write concurrency, so that the ETag is enforced, and, with
+// ttl > 0, a time to live in seconds (set on every write: see daprconn.SaveTTL).
 func (r *Repository) save(ctx context.Context, key string, v any, t stock.Token, ttl int) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
-	if ttl <= 0 {
-		return daprconn.Save(ctx, r.Client, r.StateStore, key, data, string(t))
-	}
-	item := &dapr.SetStateItem{Key: key, Value: data, Options: daprconn.FirstWrite, Metadata: map[string]string{"ttlInSeconds": strconv.Itoa(ttl)}}
-	if t != "" {
-		item.Etag = &dapr.ETag{Value: string(t)}
-	}
-	err = r.Client.SaveBulkState(ctx, r.StateStore, item)
-	if status.Code(err) == codes.Aborted {
-		return fmt.Errorf("save %s: %w", key, occ.ErrConflict)
-	}
-	if err != nil {
-		return fmt.Errorf("save %s: %w", key, err)
-	}
-	return nil
+	return daprconn.SaveTTL(ctx, r.Client, r.StateStore, key, data, string(t), ttl)
 }
