@@ -40,6 +40,6 @@ test-profiles:
 tilt-ci:
 	CANTEEN_PROFILE=$(PROFILE) $(TILT) ci -f tilt/Tiltfile --port 0 # no dashboard: make run may hold 10350
 
-# The flash-sale benchmark with its baselines (see BENCHMARKS.md); not part of make test.
+# The benchmarks with their baselines (see BENCHMARKS.md); not part of make test.
 bench: setup
-	go run ./e2e/loadgen -scenario flashsale
+	go run ./e2e/loadgen -scenario all
