@@ -2,6 +2,7 @@ package daprconn
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -78,4 +79,20 @@ func CreateTTL(ctx context.Context, c SaverGetter, store, key string, value []by
 		return fmt.Errorf("create %s: %w", key, occ.ErrConflict)
 	}
 	return err
+}
+
+// Get reads key's JSON value into dst and returns its ETag; found is false, and dst untouched,
+// when the key is absent.
+func Get(ctx context.Context, c Getter, store, key string, dst any) (etag string, found bool, err error) {
+	it, err := c.GetState(ctx, store, key, nil)
+	if err != nil {
+		return "", false, fmt.Errorf("read %s: %w", key, err)
+	}
+	if len(it.Value) == 0 {
+		return "", false, nil
+	}
+	if err := json.Unmarshal(it.Value, dst); err != nil {
+		return "", false, fmt.Errorf("decode %s: %w", key, err)
+	}
+	return it.Etag, true, nil
 }

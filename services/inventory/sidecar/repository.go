@@ -119,18 +119,15 @@ func (r *Repository) PutBucket(ctx context.Context, it stock.Item, i int, b stoc
 
 // Reservation reads an order's reservation record.
 func (r *Repository) Reservation(ctx context.Context, order string) (stock.Reservation, stock.Token, error) {
-	it, err := r.Client.GetState(ctx, r.StateStore, reservationKey(order), nil)
-	if err != nil {
-		return stock.Reservation{}, "", fmt.Errorf("read reservation %s: %w", order, err)
-	}
-	if len(it.Value) == 0 {
+	var rec reservationRecord
+	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, reservationKey(order), &rec)
+	switch {
+	case err != nil:
+		return stock.Reservation{}, "", err
+	case !found:
 		return stock.Reservation{}, "", stock.ErrNotFound
 	}
-	var rec reservationRecord
-	if err := json.Unmarshal(it.Value, &rec); err != nil {
-		return stock.Reservation{}, "", fmt.Errorf("decode reservation %s: %w", order, err)
-	}
-	return rec.domain(order), stock.Token(it.Etag), nil
+	return rec.domain(order), stock.Token(etag), nil
 }
 
 // CreateReservation writes a record only where none exists.

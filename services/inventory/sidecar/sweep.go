@@ -2,10 +2,9 @@ package sidecar
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
+	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
@@ -113,17 +112,8 @@ func (r *Repository) PutSweepState(ctx context.Context, st stock.SweepState, t s
 
 // read decodes key into v; an absent key leaves v alone and has no token.
 func (r *Repository) read(ctx context.Context, key string, v any) (stock.Token, error) {
-	it, err := r.Client.GetState(ctx, r.StateStore, key, nil)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", key, err)
-	}
-	if len(it.Value) == 0 {
-		return "", nil
-	}
-	if err := json.Unmarshal(it.Value, v); err != nil {
-		return "", fmt.Errorf("decode %s: %w", key, err)
-	}
-	return stock.Token(it.Etag), nil
+	etag, _, err := daprconn.Get(ctx, r.Client, r.StateStore, key, v)
+	return stock.Token(etag), err
 }
 
 func (r *Repository) write(ctx context.Context, key string, v any, t stock.Token) error {

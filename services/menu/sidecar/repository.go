@@ -91,17 +91,14 @@ func (r *Repository) Dishes(ctx context.Context, storeID string, ids []string) (
 }
 
 func (r *Repository) get(ctx context.Context, key string, dst any) (catalog.Token, error) {
-	it, err := r.Client.GetState(ctx, r.StateStore, key, nil)
-	if err != nil {
-		return "", fmt.Errorf("get %s: %w", key, err)
-	}
-	if len(it.Value) == 0 {
+	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, key, dst)
+	switch {
+	case err != nil:
+		return "", err
+	case !found:
 		return "", catalog.ErrNotFound
 	}
-	if err := json.Unmarshal(it.Value, dst); err != nil {
-		return "", fmt.Errorf("decode %s: %w", key, err)
-	}
-	return catalog.Token(it.Etag), nil
+	return catalog.Token(etag), nil
 }
 
 // put saves v under key. With a token the save succeeds only while the stored ETag equals it, which

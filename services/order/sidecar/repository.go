@@ -38,18 +38,15 @@ func orderKey(id string) string { return "order:" + id }
 
 // Order reads one order.
 func (r *Repository) Order(ctx context.Context, id string) (ordering.Order, ordering.Token, error) {
-	it, err := r.Client.GetState(ctx, r.StateStore, orderKey(id), nil)
-	if err != nil {
-		return ordering.Order{}, "", fmt.Errorf("read order %s: %w", id, err)
-	}
-	if len(it.Value) == 0 {
+	var rec orderRecord
+	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, orderKey(id), &rec)
+	switch {
+	case err != nil:
+		return ordering.Order{}, "", err
+	case !found:
 		return ordering.Order{}, "", ordering.ErrNotFound
 	}
-	var rec orderRecord
-	if err := json.Unmarshal(it.Value, &rec); err != nil {
-		return ordering.Order{}, "", fmt.Errorf("decode order %s: %w", id, err)
-	}
-	return rec.domain(id), ordering.Token(it.Etag), nil
+	return rec.domain(id), ordering.Token(etag), nil
 }
 
 // Create writes a new order, create-only on every store (a single-key first-write save; Dapr's
