@@ -13,6 +13,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/config"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/invoke"
 	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/inventory/httpapi"
 	"github.com/canteen/canteen/services/inventory/sidecar"
@@ -36,7 +37,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	log.Info("starting", "app_port", port, "state_store", store, "sold_out_memo", soldOutFor.String(), "order", orderApp,
 		"reconcile_interval", every.String(), "payment_timeout", rc.PaymentTimeout.String(), "reconcile_margin", rc.Margin.String(), "reconcile_days", rc.Days)
 
-	peers := &sidecar.Peers{SidecarHTTP: sidecarHTTP, OrderApp: orderApp, Client: &http.Client{Timeout: 10 * time.Second}}
+	peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, &http.Client{Timeout: 10 * time.Second}), OrderApp: orderApp}
 	go scheduleReconciler(ctx, log, peers, every)
 	return httpserver.Run(ctx, log, "inventory", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}

@@ -8,7 +8,7 @@ import (
 	"github.com/canteen/canteen/services/internal/apierr"
 )
 
-func (h *Handler) createStore(c *gin.Context) {
+func (h *handler) createStore(c *gin.Context) {
 	var req storeRequest
 	if !apierr.Decode(c, &req) {
 		return
@@ -25,7 +25,7 @@ func (h *Handler) createStore(c *gin.Context) {
 	c.JSON(http.StatusCreated, toStoreResponse(st))
 }
 
-func (h *Handler) getStore(c *gin.Context) {
+func (h *handler) getStore(c *gin.Context) {
 	if !apierr.PathIDs(c, "store") {
 		return
 	}
@@ -37,7 +37,7 @@ func (h *Handler) getStore(c *gin.Context) {
 	c.JSON(http.StatusOK, toStoreResponse(st))
 }
 
-func (h *Handler) updateStore(c *gin.Context) {
+func (h *handler) updateStore(c *gin.Context) {
 	var req storeRequest
 	if !apierr.PathIDs(c, "store") || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
 		return
@@ -50,7 +50,7 @@ func (h *Handler) updateStore(c *gin.Context) {
 	c.JSON(http.StatusOK, toStoreResponse(st))
 }
 
-func (h *Handler) getMenu(c *gin.Context) {
+func (h *handler) getMenu(c *gin.Context) {
 	if !apierr.PathIDs(c, "store") {
 		return
 	}
@@ -62,7 +62,7 @@ func (h *Handler) getMenu(c *gin.Context) {
 	c.JSON(http.StatusOK, toMenuResponse(m))
 }
 
-func (h *Handler) createDish(c *gin.Context) {
+func (h *handler) createDish(c *gin.Context) {
 	var req dishRequest
 	if !apierr.PathIDs(c, "store") || !apierr.Decode(c, &req) {
 		return
@@ -79,7 +79,7 @@ func (h *Handler) createDish(c *gin.Context) {
 	c.JSON(http.StatusCreated, toDishResponse(d))
 }
 
-func (h *Handler) getDish(c *gin.Context) {
+func (h *handler) getDish(c *gin.Context) {
 	if !apierr.PathIDs(c, "store", "dish") {
 		return
 	}
@@ -91,7 +91,7 @@ func (h *Handler) getDish(c *gin.Context) {
 	c.JSON(http.StatusOK, toDishResponse(d))
 }
 
-func (h *Handler) updateDish(c *gin.Context) {
+func (h *handler) updateDish(c *gin.Context) {
 	var req dishRequest
 	if !apierr.PathIDs(c, "store", "dish") || !apierr.Decode(c, &req) || !versioned(c, req.Version) {
 		return

@@ -14,15 +14,15 @@ import (
 	"github.com/canteen/canteen/services/menu/catalog"
 )
 
-// Handler serves the menu API over a catalog.Service.
-type Handler struct {
+// handler serves the menu API over a catalog.Service.
+type handler struct {
 	svc *catalog.Service
 	log *slog.Logger
 }
 
 // Register adds the menu routes to r.
 func Register(r gin.IRouter, svc *catalog.Service, log *slog.Logger) {
-	h := &Handler{svc: svc, log: log}
+	h := &handler{svc: svc, log: log}
 	r.POST("/stores", h.createStore)
 	r.GET("/stores/:store", h.getStore)
 	r.PUT("/stores/:store", h.updateStore)

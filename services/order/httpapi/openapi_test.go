@@ -25,6 +25,7 @@ import (
 
 	"github.com/canteen/canteen/services/internal/apidoc"
 	"github.com/canteen/canteen/services/internal/httpserver"
+	"github.com/canteen/canteen/services/internal/orderapi"
 	"github.com/canteen/canteen/services/order/ordering"
 	"github.com/canteen/canteen/services/order/ordering/ordertest"
 )
@@ -38,8 +39,8 @@ func TestOpenAPIDocumentMatchesTheOrderAPI(t *testing.T) {
 		"CheckoutRequest":  checkoutRequest{},
 		"Order":            orderResponse{},
 		"OrderList":        listResponse{},
-		"StatusesRequest":  statusesRequest{},
-		"StatusesResponse": statusesResponse{},
+		"StatusesRequest":  orderapi.StatusesRequest{},
+		"StatusesResponse": orderapi.StatusesResponse{},
 	})
 	var statuses []string
 	for _, c := range apidoc.Consts(t, "../ordering") {

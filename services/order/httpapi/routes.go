@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
+	"github.com/canteen/canteen/services/internal/orderapi"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -35,7 +36,7 @@ func Register(r gin.IRouter, svc *ordering.Service, log *slog.Logger) {
 	r.POST("/orders", h.checkout)
 	r.GET("/orders/:id", h.get)
 	r.POST("/orders/:id/cancel", h.cancel)
-	r.POST("/orders/statuses", h.statuses)
+	r.POST("/"+orderapi.PathStatuses, h.statuses)
 	r.GET("/customers/:customer/orders", h.customerOrders)
 	r.GET("/stores/:store/orders", h.storeOrders)
 }
