@@ -45,8 +45,10 @@ func TestCancelsWhileInventorysSidecarIsDownReturnTheStockWhenItIsBack(t *testin
 	require.NoError(t, inv.StartSidecar(t.Context()))
 	restarted = true
 
-	require.Eventually(t, func() bool { return readStock(t, store, dish).Available == 8 }, time.Minute, 200*time.Millisecond,
-		"the cancelled orders' units return once inventory is back")
+	poll(t, time.Minute, func() bool {
+		v, ok := tryReadStock(t, store, dish)
+		return ok && v.Available == 8
+	}, "the cancelled orders' units return once inventory is back")
 	v := readStock(t, store, dish)
 	require.Len(t, v.Holds, 1)
 	assert.Equal(t, orders[3].id, v.Holds[0].OrderID, "only the live order still holds")

@@ -203,7 +203,7 @@ func TestCancelReturnsStockOnce(t *testing.T) {
 	assert.Equal(t, "cancelled", decode[order](t, r).Status)
 	// The stock returns when inventory receives the outbox's order.cancelled event: seconds, or more
 	// on a loaded machine.
-	require.Eventually(t, func() bool { return readStock(t, store, dish).Available == 10 }, 60*time.Second, 100*time.Millisecond)
+	poll(t, 60*time.Second, func() bool { return readStock(t, store, dish).Available == 10 }, "the cancel's release")
 
 	// Cancelling again is an illegal move; the cancellation event delivered again changes nothing.
 	r, err = tryCallWith(http.MethodPost, orderURL("orders/"+o.ID+"/cancel"), nil, as)

@@ -62,8 +62,8 @@ func poll(t *testing.T, timeout time.Duration, done func() bool, why string) {
 func allBackOnSale(t *testing.T, store, dish string, units int64, why string) {
 	t.Helper()
 	poll(t, reconcilePeriod, func() bool {
-		v := readStock(t, store, dish)
-		return v.Available == units && v.Reserved == 0 && len(v.Holds) == 0
+		v, ok := tryReadStock(t, store, dish)
+		return ok && v.Available == units && v.Reserved == 0 && len(v.Holds) == 0
 	}, why)
 	v := readStock(t, store, dish)
 	assert.EqualValues(t, units, v.Restocked)
