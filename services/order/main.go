@@ -14,6 +14,7 @@ import (
 	"github.com/canteen/canteen/services/internal/config"
 	"github.com/canteen/canteen/services/internal/httpserver"
 	"github.com/canteen/canteen/services/internal/invoke"
+	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/order/httpapi"
 	"github.com/canteen/canteen/services/order/ordering"
 	"github.com/canteen/canteen/services/order/sidecar"
@@ -35,5 +36,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: peers, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)
 		sidecar.RegisterCallbacks(r, svc, log)
+		subscribe.Register(r, subscribe.Config{App: "order", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.PaymentsRoute(svc))
 	})
 }

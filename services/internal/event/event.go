@@ -14,7 +14,10 @@ const (
 	// in the same transaction as the order's state change.
 	TopicOrders = "orders"
 	// TopicStock carries stock availability changes from inventory.
-	TopicStock       = "stock"
+	TopicStock = "stock"
+	// TopicPayments carries payment outcomes from the payment service, written by the payment
+	// intent's own outbox in the same write as the intent's change.
+	TopicPayments    = "payments"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -24,6 +27,17 @@ const (
 	OrderCancelled = "order.cancelled"
 	OrderExpired   = "order.expired"
 	OrderPaid      = "order.paid"
+	// OrderRefundDue: the order holds money it will not serve (paid, then cancelled before the
+	// store accepted it; or paid after it had expired or been released). The payment service
+	// refunds the order's payment and inventory returns whatever the order had sold.
+	OrderRefundDue = "order.refund_due"
+)
+
+// Payment event types (the Type field of Payment).
+const (
+	PaymentSucceeded = "payment.succeeded"
+	PaymentFailed    = "payment.failed"
+	PaymentRefunded  = "payment.refunded"
 )
 
 // Stock event types (the Type field of Stock).
@@ -35,15 +49,33 @@ const (
 // Order is an order's state after a change. Consumers deduplicate on (OrderID, Type): an order
 // enters each state at most once.
 type Order struct {
-	Type       string    `json:"type"`
-	OrderID    string    `json:"order_id"`
-	CustomerID string    `json:"customer_id"`
-	StoreID    string    `json:"store_id"`
-	Period     string    `json:"period"`
-	Status     string    `json:"status"`
-	Items      []Item    `json:"items"`
-	TotalCents int64     `json:"total_cents"`
-	At         time.Time `json:"at"`
+	Type       string `json:"type"`
+	OrderID    string `json:"order_id"`
+	CustomerID string `json:"customer_id"`
+	StoreID    string `json:"store_id"`
+	Period     string `json:"period"`
+	Status     string `json:"status"`
+	Items      []Item `json:"items"`
+	TotalCents int64  `json:"total_cents"`
+	// TxnID is the payment provider's transaction id of the payment that paid the order, once
+	// one did: an order.cancelled with it was a paid order's (its refund_due follows).
+	TxnID string `json:"txn_id,omitempty"`
+	// Reason says why the order ended or is owed a refund, in words for people.
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Payment is a payment intent's outcome. Consumers deduplicate on (OrderID, Type): an order has
+// one payment intent, and it reaches each outcome at most once.
+type Payment struct {
+	Type        string    `json:"type"`
+	OrderID     string    `json:"order_id"`
+	CustomerID  string    `json:"customer_id"`
+	TxnID       string    `json:"txn_id"`
+	AmountCents int64     `json:"amount_cents"`
+	Status      string    `json:"status"`
+	Reason      string    `json:"reason,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // Item is one line of an order.

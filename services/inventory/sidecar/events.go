@@ -11,8 +11,11 @@ import (
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
-// OrdersRoute releases the stock of cancelled and expired orders and sells that of paid ones.
-// Delivery is at least once; Release and Confirm are idempotent, so a duplicate changes nothing.
+// OrdersRoute releases the stock of cancelled and expired orders and gives back what refunded
+// orders had sold (order.refund_due). A paid order's stock is confirmed by the order service's
+// request before the order is paid, not by an event; a paid order's order.cancelled (it has a
+// txn_id) is followed by its order.refund_due, which returns its units. Delivery is at least once;
+// Release and Return are idempotent, so a duplicate changes nothing.
 func OrdersRoute(svc *stock.Service) subscribe.Route {
 	return subscribe.Route{Topic: event.TopicOrders, Path: "/events/orders", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
 		var e event.Order
@@ -22,13 +25,16 @@ func OrdersRoute(svc *stock.Service) subscribe.Route {
 		var err error
 		switch e.Type {
 		case event.OrderCancelled, event.OrderExpired:
+			if e.TxnID != "" {
+				return nil // it was paid: its order.refund_due returns the units
+			}
 			lines := make([]stock.Line, len(e.Items))
 			for i, it := range e.Items {
 				lines[i] = stock.Line{Item: stock.Item{StoreID: e.StoreID, DishID: it.DishID, Period: e.Period}, Quantity: it.Quantity}
 			}
 			err = svc.Release(ctx, e.OrderID, lines)
-		case event.OrderPaid:
-			err = svc.Confirm(ctx, e.OrderID)
+		case event.OrderRefundDue:
+			err = svc.Return(ctx, e.OrderID)
 		default:
 			return nil
 		}

@@ -22,14 +22,15 @@ func publish(t *testing.T, e event.Order) {
 }
 
 // A reservation's life through Dapr: released by request and by order events (each delivered
-// twice), confirmed by payment, never reserved again once released; refusals hold nothing.
+// twice), confirmed by payment and returned on a refund, never reserved again once released;
+// refusals hold nothing.
 func TestReservationLifecycle(t *testing.T) {
 	store := "life-" + uuid.NewString()[:8]
 	mustSend(t, http.MethodPost, "stock/restock", map[string]any{
 		"store_id": store, "dish_id": "noodles", "period": period, "quantity": 20, "restock_id": "r1", "buckets": 2,
 	}, http.StatusOK)
 	order := func(name string) string { return store + "-" + name }
-	for name, qty := range map[string]int{"keep": 2, "cancel": 3, "expire": 4, "pay": 5} {
+	for name, qty := range map[string]int{"keep": 2, "cancel": 3, "expire": 4, "pay": 5, "refund": 1} {
 		mustSend(t, http.MethodPost, "reservations", reservation(order(name), store, "noodles", qty), http.StatusCreated)
 	}
 
@@ -40,14 +41,18 @@ func TestReservationLifecycle(t *testing.T) {
 	orderEvent := func(typ, name string, qty int64) event.Order {
 		return event.Order{Type: typ, OrderID: order(name), StoreID: store, Period: period, Items: []event.Item{{DishID: "noodles", Quantity: qty, PriceCents: 900}}}
 	}
+	// The order service confirms a paid order's stock by request, before the order is paid.
+	mustSend(t, http.MethodPost, "reservations/"+order("pay")+"/confirm", nil, http.StatusOK)
+	mustSend(t, http.MethodPost, "reservations/"+order("refund")+"/confirm", nil, http.StatusOK)
+	assert.EqualValues(t, 6, readStock(t, store, "noodles").Sold)
 	for range 2 { // at least once: every event may come twice
 		publish(t, orderEvent(event.OrderExpired, "expire", 4))
-		publish(t, orderEvent(event.OrderPaid, "pay", 5))
+		publish(t, orderEvent(event.OrderRefundDue, "refund", 1)) // paid, then cancelled: refunded
 	}
 	require.Eventually(t, func() bool {
 		v := readStock(t, store, "noodles")
 		return v.Sold == 5 && v.Available == 13
-	}, 30*time.Second, 100*time.Millisecond, "expired stock returned and paid stock sold")
+	}, 30*time.Second, 100*time.Millisecond, "expired stock returned and the refunded order's sold unit back on sale")
 
 	// Events are delivered in no set order; once a later event has been handled, check that the
 	// duplicates changed nothing.

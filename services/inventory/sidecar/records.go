@@ -17,6 +17,7 @@ type bucketRecord struct {
 	Available int64            `json:"available"`
 	Parts     map[string]int64 `json:"parts,omitempty"`
 	Restocks  []string         `json:"restocks,omitempty"`
+	Returns   []string         `json:"returns,omitempty"`
 	Buckets   int              `json:"buckets,omitempty"`
 	// LegacyHolds is the first form's holds, read and never written.
 	LegacyHolds map[string]int64 `json:"holds,omitempty"`
@@ -58,11 +59,11 @@ type partRecord struct {
 }
 
 func toBucketRecord(b stock.Bucket) bucketRecord {
-	return bucketRecord{Restocked: b.Restocked, Sold: b.Sold, Available: b.Available, Parts: b.Parts, Restocks: b.Restocks, Buckets: b.Buckets}
+	return bucketRecord{Restocked: b.Restocked, Sold: b.Sold, Available: b.Available, Parts: b.Parts, Restocks: b.Restocks, Returns: b.Returns, Buckets: b.Buckets}
 }
 
 func (r bucketRecord) domain() stock.Bucket {
-	b := stock.Bucket{Restocked: r.Restocked, Sold: r.Sold, Available: r.Available, Parts: r.Parts, Restocks: r.Restocks, Buckets: r.Buckets}
+	b := stock.Bucket{Restocked: r.Restocked, Sold: r.Sold, Available: r.Available, Parts: r.Parts, Restocks: r.Restocks, Returns: r.Returns, Buckets: r.Buckets}
 	for order, q := range r.LegacyHolds {
 		if b.Parts == nil {
 			b.Parts = map[string]int64{}

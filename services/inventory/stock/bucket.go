@@ -2,6 +2,7 @@ package stock
 
 import (
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -21,6 +22,9 @@ type Bucket struct {
 	// that a repeated or resumed restock adds each bucket's share once while it is under way; a
 	// restock repeated after it completed is recognised by its restock record instead.
 	Restocks []string
+	// Returns lists the last RecentReturns sold parts (PartKey) given back to available here, so
+	// that a return resumed after a crash gives each part back once (see Service.Return).
+	Returns []string
 	// Buckets, in bucket 0 only: how many buckets the item has, fixed at its first restock.
 	Buckets int
 }
@@ -28,6 +32,10 @@ type Bucket struct {
 // RecentRestocks is how many restock ids a bucket remembers. A restock killed half-way is
 // completed by its repeat unless this many other restocks of the item ran in between.
 const RecentRestocks = 16
+
+// RecentReturns is how many returned parts a bucket remembers: a return killed half-way is
+// completed by its repeat unless this many other returns on the bucket ran in between.
+const RecentReturns = 16
 
 // A part is one write's hold for an order: every write that holds units for an order adds a part
 // under a fresh id and never changes one, so a part means the same units to every reader, and the
@@ -111,10 +119,24 @@ func (b *Bucket) release(order, part string) { b.Available += b.take(order, part
 // sell turns a part of the order into a sale.
 func (b *Bucket) sell(order, part string) { b.Sold += b.take(order, part) }
 
+// unsell gives a sold part (key, q units) back to available, once: false when it was given back
+// already.
+func (b *Bucket) unsell(key string, q int64) bool {
+	if slices.Contains(b.Returns, key) {
+		return false
+	}
+	b.Sold -= q
+	b.Available += q
+	b.Returns = append(b.Returns, key)
+	b.Returns = b.Returns[max(0, len(b.Returns)-RecentReturns):]
+	return true
+}
+
 // cloneBucket copies b so that changing the copy leaves what was read (and may be read again) alone.
 func cloneBucket(b Bucket) Bucket {
 	b.Parts = maps.Clone(b.Parts)
 	b.Restocks = append([]string(nil), b.Restocks...)
+	b.Returns = append([]string(nil), b.Returns...)
 	return b
 }
 

@@ -185,7 +185,7 @@ func (r *Reconciler) resolve(ctx context.Context, order string, held []Line, o O
 	}
 	// The order's own record is final: the holds must follow it, whatever the order service says.
 	switch {
-	case recorded && res.Status == Released:
+	case recorded && (res.Status == Released || res.Status == Returning || res.Status == Returned):
 		return r.repair(ctx, order, held, ReasonRecordReleased, rep)
 	case recorded && res.Status == SoldOut:
 		return r.repair(ctx, order, held, ReasonRecordSoldOut, rep)

@@ -11,7 +11,8 @@ import (
 
 // Reservation records the outcome of an order's reservation, so that a retried, duplicated or late
 // request answers the same and a released order is never reserved again. It is one record per
-// order, created once and then moved only forward (reserved -> confirmed | released); its lines,
+// order, created once and then moved only forward (reserved -> confirmed | released; confirmed ->
+// returning -> returned when a paid order's money goes back); its lines,
 // digest and parts never change after it is created.
 type Reservation struct {
 	OrderID string
@@ -38,12 +39,15 @@ type Part struct {
 // Status of a reservation.
 type Status string
 
-// The statuses a reservation record can have. Released, Confirmed and SoldOut are final.
+// The statuses a reservation record can have. Released, SoldOut and Returned are final; Confirmed
+// is final but for a return (the order was refunded), Returning is a return under way.
 const (
 	Reserved  Status = "reserved"
 	Released  Status = "released"
 	Confirmed Status = "confirmed"
 	SoldOut   Status = "sold_out"
+	Returning Status = "returning"
+	Returned  Status = "returned"
 )
 
 // holdsStock reports whether an order in this status keeps (or has sold) its units; any other
@@ -82,7 +86,7 @@ func outcome(r Reservation) (Status, error) {
 		return r.Status, nil
 	case SoldOut:
 		return r.Status, &SoldOutError{Item: r.SoldOut}
-	case Released:
+	case Released, Returning, Returned:
 		return r.Status, ErrReleased
 	default:
 		return "", fmt.Errorf("reservation of %s has unknown status %q", r.OrderID, r.Status)

@@ -73,6 +73,8 @@ func (p peers) Reserve(context.Context, ordering.Order) error { return p.reserve
 
 func (p peers) Release(context.Context, ordering.Order) error { return nil }
 
+func (p peers) Confirm(context.Context, ordering.Order) error { return nil }
+
 func (p peers) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
 
 func newAPI(store *emptyStore, p peers) *gin.Engine {

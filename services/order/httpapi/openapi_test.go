@@ -147,6 +147,8 @@ func (openapiInventory) Reserve(_ context.Context, o ordering.Order) error {
 
 func (openapiInventory) Release(context.Context, ordering.Order) error { return nil }
 
+func (openapiInventory) Confirm(context.Context, ordering.Order) error { return nil }
+
 type openapiScheduler struct{}
 
 func (openapiScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }

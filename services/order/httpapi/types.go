@@ -29,6 +29,9 @@ type orderResponse struct {
 	Items      []itemResponse `json:"items"`
 	TotalCents int64          `json:"total_cents"`
 	Status     string         `json:"status"`
+	TxnID      string         `json:"txn_id,omitempty"`
+	Reason     string         `json:"reason,omitempty"`
+	RefundDue  bool           `json:"refund_due,omitempty"`
 	CreatedAt  time.Time      `json:"created_at"`
 	UpdatedAt  time.Time      `json:"updated_at"`
 }
@@ -47,7 +50,7 @@ func (r checkoutRequest) domain(customer, key string) ordering.CheckoutRequest {
 
 func toOrderResponse(o ordering.Order) orderResponse {
 	out := orderResponse{ID: o.ID, CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, TotalCents: o.TotalCents,
-		Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Items: make([]itemResponse, 0, len(o.Items))}
+		Status: string(o.Status), TxnID: o.TxnID, Reason: o.Reason, RefundDue: o.RefundDue, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Items: make([]itemResponse, 0, len(o.Items))}
 	for _, it := range o.Items {
 		out.Items = append(out.Items, itemResponse(it))
 	}

@@ -27,7 +27,7 @@ const (
 
 var next = map[Status][]Status{
 	PendingPayment: {Paid, Cancelled, Expired},
-	Paid:           {Accepted},
+	Paid:           {Accepted, Cancelled}, // cancelled before the store accepts it: refunded
 	Accepted:       {Ready},
 	Ready:          {Completed},
 }
@@ -71,6 +71,12 @@ type Order struct {
 	TotalCents                      int64
 	Status                          Status
 	RequestHash                     string // of the checkout request, to tell a replay from a reused key
+	// TxnID is the provider's transaction id of the payment that paid the order.
+	TxnID string
+	// Reason says why the order ended (cancelled, expired) or is owed a refund.
+	Reason string
+	// RefundDue is set once the order announced that its payment must go back (order.refund_due).
+	RefundDue bool
 	CreatedAt, UpdatedAt            time.Time
 	// Outbox holds the events of committed changes not yet published (see outbox.go).
 	Outbox []event.Order

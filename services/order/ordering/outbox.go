@@ -2,6 +2,7 @@ package ordering
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/canteen/canteen/services/internal/event"
@@ -35,13 +36,13 @@ func (s *Service) create(ctx context.Context, o Order, e event.Order) error {
 }
 
 // relay publishes the order's pending events, oldest first, and removes the published ones from
-// its record: the event this call wrote (own; "" for none) and any orphaned by a writer that died
+// its record: the events this call wrote (own; none for a sweep) and any orphaned by a writer that died
 // (orphanAfter). An event it cannot publish stays pending and goes out with the order's next
 // change, a replayed request, or the sweep (RelayPending, driven by inventory's reconciler), so
 // none is lost. An event can still go out twice (a crash between publishing and clearing);
 // subscribers deduplicate on (order id, type), which names one event since an order enters each
 // state at most once.
-func (s *Service) relay(ctx context.Context, o Order, own string) {
+func (s *Service) relay(ctx context.Context, o Order, own ...string) {
 	if len(o.Outbox) == 0 {
 		return
 	}
@@ -49,7 +50,7 @@ func (s *Service) relay(ctx context.Context, o Order, own string) {
 	defer cancel()
 	sent := map[string]bool{}
 	for _, e := range o.Outbox {
-		if e.Type != own && s.now().Sub(e.At) < orphanAfter {
+		if !slices.Contains(own, e.Type) && s.now().Sub(e.At) < orphanAfter {
 			continue // its writer is publishing it
 		}
 		if err := s.pub.PublishOrder(ctx, e); err != nil {
@@ -85,7 +86,7 @@ func (s *Service) relay(ctx context.Context, o Order, own string) {
 
 // RelayPending publishes what an order read by a sweep still has orphaned: the way out for events
 // whose relay died with its process.
-func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o, "") }
+func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o) }
 
 // withoutOutbox is the order as clients see it.
 func (o Order) withoutOutbox() Order {

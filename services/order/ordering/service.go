@@ -59,6 +59,9 @@ type Menu interface {
 type Inventory interface {
 	Reserve(ctx context.Context, o Order) error // *SoldOutError, ErrKeyReused, ErrExpired, or an error to retry later
 	Release(ctx context.Context, o Order) error // ErrStockSold, or an error to retry later
+	// Confirm sells the order's held units (on payment): ErrStockReleased when inventory released
+	// them first (the order expired or was cancelled), or an error to retry later.
+	Confirm(ctx context.Context, o Order) error
 }
 
 // Scheduler fires Expire for an order at a time, durably (it survives restarts of every process).
@@ -149,7 +152,7 @@ func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool
 	if o.RequestHash != hash {
 		return Order{}, false, ErrKeyReused
 	}
-	s.relay(ctx, o, "") // a first attempt that died after creating may have left its event unsent
+	s.relay(ctx, o) // a first attempt that died after creating may have left its event unsent
 	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
 }
 

@@ -23,6 +23,7 @@ type fakeInventory struct {
 	mu       sync.Mutex
 	reserves map[string]int
 	releases map[string]int
+	confirms map[string]int
 	soldOut  bool
 	down     bool // Release fails as if inventory were unreachable
 	sold     bool // Release answers that the stock was sold
@@ -48,6 +49,20 @@ func (f *fakeInventory) Release(_ context.Context, o ordering.Order) error {
 		return ordering.ErrStockSold
 	}
 	f.releases[o.ID]++
+	return nil
+}
+
+// Confirm answers as inventory's record would: released once Release took the order's stock.
+func (f *fakeInventory) Confirm(_ context.Context, o ordering.Order) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.down:
+		return errors.New("inventory unreachable")
+	case f.releases[o.ID] > 0:
+		return ordering.ErrStockReleased
+	}
+	f.confirms[o.ID]++
 	return nil
 }
 
@@ -102,7 +117,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 func setup() fixture {
-	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}}, sched: &fakeScheduler{},
+	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}, confirms: map[string]int{}}, sched: &fakeScheduler{},
 		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
 	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: fakeMenu{}, Inventory: f.inv, Scheduler: f.sched,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now}, time.Minute)

@@ -27,7 +27,7 @@ func (s *Service) Statuses(ctx context.Context, ids []string) (map[string]Order,
 	// The sweep reads every order that still holds stock, which makes it the way out for events
 	// whose relay died with its process.
 	for id, o := range orders {
-		s.relay(ctx, o, "")
+		s.relay(ctx, o)
 		orders[id] = o.withoutOutbox()
 	}
 	return orders, nil

@@ -112,6 +112,19 @@ func (p *Peers) Release(ctx context.Context, o ordering.Order) error {
 	return fmt.Errorf("release %s: %w", o.ID, err)
 }
 
+// Confirm asks inventory to sell the order's held units; idempotent. Inventory's record decides:
+// released (or never reserved) means the payment came too late.
+func (p *Peers) Confirm(ctx context.Context, o ordering.Order) error {
+	err := p.Client.Invoke(ctx, p.InventoryApp, http.MethodPost, stockapi.ConfirmPath(o.ID), stockapi.LinesRequest{Items: lines(o)}, nil)
+	switch code := invoke.CodeOf(err); {
+	case err == nil:
+		return nil
+	case stockapi.Code(code) == stockapi.CodeReleased, stockapi.Code(code) == stockapi.CodeSoldOut, code == apierr.CodeNotFound:
+		return ordering.ErrStockReleased
+	}
+	return fmt.Errorf("confirm %s: %w", o.ID, err)
+}
+
 // ExpiryJobPrefix starts the name of every expiry job; the job is delivered to POST /job/<name>.
 const ExpiryJobPrefix = "expire-"
 

@@ -18,6 +18,9 @@ type orderRecord struct {
 	TotalCents  int64        `json:"total_cents"`
 	Status      string       `json:"status"`
 	RequestHash string       `json:"request_hash"`
+	TxnID       string       `json:"txn_id,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
+	RefundDue   bool         `json:"refund_due,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 	// Outbox is the order's events not yet published: written with the change they announce.
@@ -32,7 +35,7 @@ type itemRecord struct {
 
 func toOrderRecord(o ordering.Order) orderRecord {
 	rec := orderRecord{CustomerID: o.CustomerID, StoreID: o.StoreID, Period: o.Period, TotalCents: o.TotalCents,
-		Status: string(o.Status), RequestHash: o.RequestHash, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Outbox: o.Outbox}
+		Status: string(o.Status), RequestHash: o.RequestHash, TxnID: o.TxnID, Reason: o.Reason, RefundDue: o.RefundDue, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Outbox: o.Outbox}
 	for _, it := range o.Items {
 		rec.Items = append(rec.Items, itemRecord(it))
 	}
@@ -41,7 +44,7 @@ func toOrderRecord(o ordering.Order) orderRecord {
 
 func (r orderRecord) domain(id string) ordering.Order {
 	o := ordering.Order{ID: id, CustomerID: r.CustomerID, StoreID: r.StoreID, Period: r.Period, TotalCents: r.TotalCents,
-		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Outbox: r.Outbox}
+		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, TxnID: r.TxnID, Reason: r.Reason, RefundDue: r.RefundDue, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Outbox: r.Outbox}
 	for _, it := range r.Items {
 		o.Items = append(o.Items, ordering.Item(it))
 	}

@@ -32,7 +32,7 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		it := item()
 		b := stock.Bucket{
 			Restocked: 10, Sold: 2, Available: 5, Parts: map[string]int64{stock.PartKey("o1", "p1"): 1, stock.PartKey("o1", "p2"): 2},
-			Restocks: []string{"r1"}, Buckets: 2,
+			Restocks: []string{"r1"}, Returns: []string{stock.PartKey("o0", "p1")}, Buckets: 2,
 		}
 		require.NoError(t, repo.PutBucket(ctx, it, 1, b, ""))
 		bs, toks, err := repo.Buckets(ctx, it, 2)

@@ -135,6 +135,7 @@ func cloneReservation(r stock.Reservation) stock.Reservation {
 func clone(b stock.Bucket) stock.Bucket {
 	b.Parts = maps.Clone(b.Parts)
 	b.Restocks = slices.Clone(b.Restocks)
+	b.Returns = slices.Clone(b.Returns)
 	return b
 }
 

@@ -42,10 +42,11 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.Equal(t, o, got)
 		require.NotEmpty(t, tok)
 		got.Status, got.Outbox = ordering.Cancelled, nil
+		got.TxnID, got.Reason, got.RefundDue = "txn-1", "cancelled by the customer", true
 		require.NoError(t, repo.Save(ctx, got, tok))
 		again, _, err := repo.Order(ctx, o.ID)
 		require.NoError(t, err)
-		assert.Equal(t, ordering.Cancelled, again.Status)
+		assert.Equal(t, got, again, "status, payment, reason and refund mark read back as written")
 		assert.Empty(t, again.Outbox)
 		assert.ErrorIs(t, repo.Save(ctx, got, tok), occ.ErrConflict)
 	})
