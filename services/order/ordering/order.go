@@ -76,8 +76,8 @@ type Order struct {
 	// Reason says why the order ended (cancelled, expired) or is owed a refund.
 	Reason string
 	// RefundDue is set once the order announced that its payment must go back (order.refund_due).
-	RefundDue bool
-	CreatedAt, UpdatedAt            time.Time
+	RefundDue            bool
+	CreatedAt, UpdatedAt time.Time
 	// Outbox holds the events of committed changes not yet published (see outbox.go).
 	Outbox []event.Order
 }
