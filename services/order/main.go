@@ -28,12 +28,14 @@ func run(ctx context.Context, log *slog.Logger) error {
 	timeout := config.Duration("ORDER_PAYMENT_TIMEOUT", 15*time.Minute)
 	sidecarHTTP := "http://127.0.0.1:" + config.String("DAPR_HTTP_PORT", "3500")
 	menuApp, invApp := config.String("MENU_APP_ID", "menu"), config.String("INVENTORY_APP_ID", "inventory")
-	log.Info("starting", "app_port", port, "order_store", store, "payment_timeout", timeout.String(), "menu", menuApp, "inventory", invApp)
+	priceTTL := config.Duration("PRICE_CACHE_TTL", time.Second)
+	log.Info("starting", "app_port", port, "order_store", store, "payment_timeout", timeout.String(), "menu", menuApp, "inventory", invApp,
+		"price_cache_ttl", priceTTL.String())
 
 	return httpserver.Run(ctx, log, "order", port, func(r *gin.Engine, dc dapr.Client) {
 		peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, &http.Client{Timeout: 10 * time.Second}), MenuApp: menuApp, InventoryApp: invApp}
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
-		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: peers, Inventory: peers, Scheduler: peers, Log: log}, timeout)
+		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: &sidecar.PriceCache{Menu: peers, TTL: priceTTL}, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)
 		sidecar.RegisterCallbacks(r, svc, log)
 		subscribe.Register(r, subscribe.Config{App: "order", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.PaymentsRoute(svc))
