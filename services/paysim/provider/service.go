@@ -32,7 +32,7 @@ type Notifier interface {
 
 // Options are a Service's settings and sources of time and randomness (tests pin them).
 type Options struct {
-	NotifyDelay time.Duration  // the notification delay when the delay switch is off
+	NotifyDelay time.Duration // the notification delay when the delay switch is off
 	Now         func() time.Time
 	NewToken    func() string  // a fresh, unguessable pay token
 	Shuffle     func([]Notice) // the order of out-of-order deliveries; random by default

@@ -152,13 +152,13 @@ func TestConcurrentPaysMoveThePaymentOnceAndNotifyOnce(t *testing.T) {
 
 func TestFaultSwitchesShapeWhatPayAndItsNotificationDo(t *testing.T) {
 	cases := []struct {
-		name     string
-		global   provider.Faults
-		own      *provider.Faults
-		status   provider.Status
-		versions []int64 // of the notices sent, in order; nil when nothing is sent
-		delay    time.Duration
-		concurrent   bool
+		name       string
+		global     provider.Faults
+		own        *provider.Faults
+		status     provider.Status
+		versions   []int64 // of the notices sent, in order; nil when nothing is sent
+		delay      time.Duration
+		concurrent bool
 	}{
 		{"none", provider.Faults{}, nil, provider.Succeeded, []int64{2}, 100 * time.Millisecond, false},
 		{"decline", provider.Faults{Decline: true}, nil, provider.Failed, []int64{2}, 100 * time.Millisecond, false},
