@@ -107,7 +107,12 @@ type merchant struct {
 	keys   map[string][]byte
 }
 
+// newMerchant starts a merchant for one test, and turns paysim's global faults off first: they
+// live in the state store, which outlives a platform (a run killed mid-test could leave it down).
 func newMerchant(t *testing.T) *merchant {
+	t.Helper()
+	r := call(t, http.MethodPut, paysimURL("v1/faults"), psFaults{})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	m := &merchant{got: map[string][]delivery{}, refuse: map[string]int{}, keys: map[string][]byte{}}
 	m.srv = httptest.NewServer(m)
 	t.Cleanup(m.srv.Close)
