@@ -109,9 +109,18 @@ type merchant struct {
 
 // newMerchant starts a merchant for one test, and turns paysim's global faults off first: they
 // live in the state store, which outlives a platform (a run killed mid-test could leave it down).
+// Right after the platform starts, paysim may answer 503 while its app connects to its sidecar
+// (seen); a 503 means "retry", as any merchant does.
 func newMerchant(t *testing.T) *merchant {
 	t.Helper()
-	r := call(t, http.MethodPut, paysimURL("v1/faults"), psFaults{})
+	var r response
+	for range 50 {
+		r = call(t, http.MethodPut, paysimURL("v1/faults"), psFaults{})
+		if r.Status != http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	m := &merchant{got: map[string][]delivery{}, refuse: map[string]int{}, keys: map[string][]byte{}}
 	m.srv = httptest.NewServer(m)
