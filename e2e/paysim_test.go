@@ -466,3 +466,26 @@ func TestPaysimRefusesBadInputWith4xx(t *testing.T) {
 		assert.NotEmpty(t, e.Error.Code)
 	}
 }
+
+// Payments live in the state store, so a query after paysim (app and sidecar) restarted still
+// answers them; only pending notifications are lost, which is what the query is for.
+func TestPaysimAnswersQueriesAfterItRestarts(t *testing.T) {
+	m := newMerchant(t)
+	p := createPayment(t, m, 1600)
+	paid := pay(t, p)
+	ps := platform.App("paysim")
+	ps.KillApp()
+	require.NoError(t, ps.StartApp(t.Context()))
+	ps.KillSidecar()
+	require.NoError(t, ps.StartSidecar(t.Context()))
+
+	var got psPayment
+	require.Eventually(t, func() bool { // the app reconnects to its new sidecar: 503s for a moment
+		r, err := tryCall(http.MethodGet, paysimURL(psByOrderPath(p.MerchantOrderID)), nil)
+		return err == nil && r.Status == http.StatusOK && json.Unmarshal(r.Body, &got) == nil
+	}, 60*time.Second, 100*time.Millisecond)
+	assert.Equal(t, paid, got)
+
+	again := pay(t, p)
+	assert.Equal(t, paid, again, "the pay token still pays, and the repeat changes nothing")
+}
