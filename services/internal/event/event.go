@@ -14,7 +14,10 @@ const (
 	// in the same transaction as the order's state change.
 	TopicOrders = "orders"
 	// TopicStock carries stock availability changes from inventory.
-	TopicStock       = "stock"
+	TopicStock = "stock"
+	// TopicPayments carries payment outcomes, written by the payment service's outbox in the
+	// payment intent's record, in the same write as the intent's change.
+	TopicPayments    = "payments"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -24,6 +27,16 @@ const (
 	OrderCancelled = "order.cancelled"
 	OrderExpired   = "order.expired"
 	OrderPaid      = "order.paid"
+	// OrderRefundDue: the order holds money it will not serve (paid, then cancelled; or a payment
+	// that arrived after the order was released). The payment service refunds it in full.
+	OrderRefundDue = "order.refund_due"
+)
+
+// Payment event types (the Type field of Payment).
+const (
+	PaymentSucceeded = "payment.succeeded"
+	PaymentFailed    = "payment.failed"
+	PaymentRefunded  = "payment.refunded"
 )
 
 // Stock event types (the Type field of Stock).
@@ -51,6 +64,20 @@ type Item struct {
 	DishID     string `json:"dish_id"`
 	Quantity   int64  `json:"quantity"`
 	PriceCents int64  `json:"price_cents"`
+}
+
+// Payment is an order's payment after a change. Consumers deduplicate on (OrderID, Type): a
+// payment reaches each of these states at most once. AmountCents is integer cents, the order's
+// total when the payment was created. Reason says why, for a failure or a refund ("" otherwise).
+type Payment struct {
+	Type        string    `json:"type"`
+	OrderID     string    `json:"order_id"`
+	CustomerID  string    `json:"customer_id"`
+	TxnID       string    `json:"txn_id"`
+	AmountCents int64     `json:"amount_cents"`
+	Status      string    `json:"status"`
+	Reason      string    `json:"reason"`
+	At          time.Time `json:"at"`
 }
 
 // Stock says a dish's availability in a sale period crossed zero (depleted) or rose from zero
