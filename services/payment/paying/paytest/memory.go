@@ -25,9 +25,9 @@ type Memory struct {
 	versions    map[string]int
 	marks       map[string]time.Time
 	report      *paying.Report
-	Writes      int            // successful creates and saves of intents
+	Writes      int             // successful creates and saves of intents
 	Published   []event.Payment // every event published, duplicates included
-	FailPublish bool           // make PublishPayment fail (a broker outage)
+	FailPublish bool            // make PublishPayment fail (a broker outage)
 }
 
 var (
