@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -19,8 +20,13 @@ import (
 // window: applying one is idempotent (forward-only by version), so a replay changes nothing.
 func (h *handler) notification(c *gin.Context) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, apierr.MaxBody))
-	if err != nil {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
 		apierr.Write(c, http.StatusRequestEntityTooLarge, apierr.CodeTooLarge, "", "notification body is too large")
+		return
+	case err != nil:
+		apierr.Write(c, http.StatusBadRequest, apierr.CodeMalformed, "", "notification body could not be read")
 		return
 	}
 	if reason, fault := h.verify(c, body); fault != nil {
@@ -32,9 +38,13 @@ func (h *handler) notification(c *gin.Context) {
 		return
 	}
 	var n paysimapi.Notification
-	// Not strict: the provider may add fields to its notifications.
-	if err := json.Unmarshal(body, &n); err != nil {
-		apierr.Write(c, http.StatusBadRequest, apierr.CodeMalformed, "", "malformed notification: "+err.Error())
+	// Strict, as every request body here: paysim and payment share paysimapi.Notification, so an
+	// unknown field is a contract broken, and the reconciler still settles the payment by asking.
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&n); err != nil || dec.More() {
+		h.log.Warn("signed notification refused: not the contract's body", "err", err)
+		apierr.Write(c, http.StatusBadRequest, apierr.CodeMalformed, "", "the notification is not the contract's JSON object")
 		return
 	}
 	applied, err := h.svc.Notify(c, paying.Notice{OrderID: n.MerchantOrderID, TxnID: n.TxnID, AmountCents: n.AmountCents,
