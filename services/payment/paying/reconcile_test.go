@@ -126,3 +126,28 @@ func TestLastReportBeforeAnySweepIsNotFound(t *testing.T) {
 	_, err := newFixture().rec.LastReport(context.Background())
 	assert.ErrorIs(t, err, paying.ErrNotFound)
 }
+
+// The provider took the creation but its answer was lost (a crash, a timeout): the reconciler
+// learns the payment by reading it, without its pay token; the customer's repeat gets the token.
+func TestAPaymentLearntByTheReconcilerStillGivesTheCustomerItsPayToken(t *testing.T) {
+	f := newFixture()
+	ctx := context.Background()
+	f.provider.SetDown(true)
+	_, _, err := f.svc.Create(ctx, "o1", "c1")
+	require.ErrorIs(t, err, paying.ErrProviderUnavailable)
+	f.provider.SetDown(false)
+	_, err = f.provider.Create(ctx, "o1", 2400) // what the lost answer had done
+	require.NoError(t, err)
+
+	f.advance(31 * time.Second)
+	_, err = f.rec.Sweep(ctx)
+	require.NoError(t, err)
+	in := f.intent(t, "o1")
+	assert.Equal(t, paying.Pending, in.Status)
+	assert.Empty(t, in.PayToken, "a read carries no token")
+
+	in, created, err := f.svc.Create(ctx, "o1", "c1")
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, "tok-o1", in.PayToken)
+}

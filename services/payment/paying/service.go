@@ -173,7 +173,10 @@ func (s *Service) existing(ctx context.Context, in Intent, customerID string) (I
 	if in.CustomerID != customerID {
 		return Intent{}, false, ErrOrderNotFound
 	}
-	if in.Status == Creating {
+	// Creating: the provider was never asked, or its answer was lost. Pending without a pay token:
+	// the reconciler learnt of the payment by reading it, and a read carries no token; the
+	// provider's create answers the same payment again, with its token.
+	if in.Status == Creating || in.Status == Pending && in.PayToken == "" {
 		in, err := s.open(ctx, in)
 		return in, false, err
 	}
