@@ -49,16 +49,16 @@ func TestForgedTamperedOrUnsignedNotificationsAre401AndChangeNothing(t *testing.
 		return r
 	}
 	cases := map[string]*http.Request{
-		"no signature":       forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderSignature) }),
-		"no timestamp":       forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderTimestamp) }),
-		"no nonce":           forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderNonce) }),
-		"no key id":          forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderKeyID) }),
-		"unknown key id":     forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "k9") }),
-		"malformed key id":   forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "../k1") }),
-		"signed by another":  forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "k2") }),
-		"another timestamp":  forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderTimestamp, "1764650001") }),
-		"another nonce":      forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderNonce, "ffff") }),
-		"not hex":            forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderSignature, "not-a-signature") }),
+		"no signature":      forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderSignature) }),
+		"no timestamp":      forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderTimestamp) }),
+		"no nonce":          forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderNonce) }),
+		"no key id":         forge(func(r *http.Request) { r.Header.Del(paysimapi.HeaderKeyID) }),
+		"unknown key id":    forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "k9") }),
+		"malformed key id":  forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "../k1") }),
+		"signed by another": forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderKeyID, "k2") }),
+		"another timestamp": forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderTimestamp, "1764650001") }),
+		"another nonce":     forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderNonce, "ffff") }),
+		"not hex":           forge(func(r *http.Request) { r.Header.Set(paysimapi.HeaderSignature, "not-a-signature") }),
 		"forged with a guess": forge(func(r *http.Request) {
 			r.Header.Set(paysimapi.HeaderSignature, paysimapi.Sign([]byte("guess"), "1764650000", "0a1b2c", []byte(body)))
 		}),

@@ -105,4 +105,3 @@ func (p *Peers) ScheduleEvery(ctx context.Context, name string, every time.Durat
 		"failurePolicy": map[string]any{"drop": map[string]any{}}}
 	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
 }
-

@@ -19,7 +19,7 @@ import (
 
 // fakeSidecar answers every call with status and body, and records the last request.
 type fakeSidecar struct {
-	mu                       sync.Mutex
+	mu                      sync.Mutex
 	method, uri, body, cust string
 }
 
@@ -38,7 +38,9 @@ func (f *fakeSidecar) peers(t *testing.T, status int, body string) *sidecar.Peer
 		NotifyURL: "http://127.0.0.1:3504/v1.0/invoke/payment/method/notifications"}
 }
 
-func refusal(code string) string { return `{"error":{"code":"` + code + `","message":"whatever the text says"}}` }
+func refusal(code string) string {
+	return `{"error":{"code":"` + code + `","message":"whatever the text says"}}`
+}
 
 const payment = `{"txn_id":"t1","merchant_order_id":"o1","amount_cents":2400,"status":"pending","refunded_cents":0,"version":1,
 	"pay_token":"tok","created_at":"2026-11-25T11:30:00Z","updated_at":"2026-11-25T11:30:00Z"}`
@@ -79,8 +81,8 @@ func TestProviderCallsSendTheContractAndMapItsCodes(t *testing.T) {
 		status int
 		body   string
 	}{
-		"provider down":        {503, refusal("unavailable")},
-		"breaker open (daprd)": {500, `{"errorCode":"ERR_DIRECT_INVOKE","message":"circuit breaker is open"}`},
+		"provider down":           {503, refusal("unavailable")},
+		"breaker open (daprd)":    {500, `{"errorCode":"ERR_DIRECT_INVOKE","message":"circuit breaker is open"}`},
 		"a code it does not know": {409, refusal("something_new")},
 	} {
 		t.Run("create, "+name, func(t *testing.T) {
