@@ -201,7 +201,7 @@ func copies(ds []delivery) map[string]int {
 	return out
 }
 
-func createPayment(t *testing.T, m *merchant, amount int64) psPayment {
+func psCreate(t *testing.T, m *merchant, amount int64) psPayment {
 	t.Helper()
 	r := call(t, http.MethodPost, paysimURL("v1/payments"), map[string]any{
 		"merchant_order_id": "order-" + uuid.NewString(), "amount_cents": amount, "notify_url": m.notifyURL(), "description": "Braised pork rice",
@@ -210,7 +210,7 @@ func createPayment(t *testing.T, m *merchant, amount int64) psPayment {
 	return decode[psPayment](t, r)
 }
 
-func pay(t *testing.T, p psPayment) psPayment {
+func psPay(t *testing.T, p psPayment) psPayment {
 	t.Helper()
 	r := call(t, http.MethodPost, paysimURL(psPaymentPath(p.TxnID)+"/pay"), map[string]string{"pay_token": p.PayToken})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
@@ -238,7 +238,7 @@ func setGlobalFaults(t *testing.T, f psFaults) {
 
 func TestPaysimPaymentIsPaidAndNotifiedWithAValidSignature(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 1800)
+	p := psCreate(t, m, 1800)
 	assert.Equal(t, psPending, p.Status)
 	assert.EqualValues(t, 1, p.Version)
 	require.NotEmpty(t, p.PayToken)
@@ -260,11 +260,11 @@ func TestPaysimPaymentIsPaidAndNotifiedWithAValidSignature(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, wrong.Status)
 	assert.Equal(t, "invalid_token", errorCode(wrong))
 
-	paid := pay(t, p)
+	paid := psPay(t, p)
 	assert.Equal(t, psSucceeded, paid.Status)
 	assert.EqualValues(t, 2, paid.Version)
 	assert.Empty(t, paid.PayToken, "only a create answers the token")
-	assert.Equal(t, paid, pay(t, p), "paying again answers the same")
+	assert.Equal(t, paid, psPay(t, p), "paying again answers the same")
 
 	for _, path := range []string{psPaymentPath(p.TxnID), psByOrderPath(p.MerchantOrderID)} {
 		r := call(t, http.MethodGet, paysimURL(path), nil)
@@ -288,11 +288,11 @@ func TestPaysimPaymentIsPaidAndNotifiedWithAValidSignature(t *testing.T) {
 
 func TestPaysimRetriesARefusedNotificationUntilTheMerchantAnswersSuccess(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 700)
+	p := psCreate(t, m, 700)
 	m.mu.Lock()
 	m.refuse[p.TxnID] = 2
 	m.mu.Unlock()
-	pay(t, p)
+	psPay(t, p)
 	ds := m.waitFor(t, p.TxnID, func(ds []delivery) bool { return len(ds) >= 3 }, "two refusals and the accepted retry")
 	for _, d := range ds {
 		assert.True(t, d.verified, "every attempt is signed %s", d.keyErr)
@@ -302,12 +302,12 @@ func TestPaysimRetriesARefusedNotificationUntilTheMerchantAnswersSuccess(t *test
 
 func TestPaysimDuplicatesAndOutOfOrderDeliverTheExpectedCopies(t *testing.T) {
 	m := newMerchant(t)
-	dup := createPayment(t, m, 1200)
+	dup := psCreate(t, m, 1200)
 	setPaymentFaults(t, dup.TxnID, psFaults{Duplicates: 2})
-	shuffled := createPayment(t, m, 1300)
+	shuffled := psCreate(t, m, 1300)
 	setPaymentFaults(t, shuffled.TxnID, psFaults{Duplicates: 1, OutOfOrder: true})
-	pay(t, dup)
-	pay(t, shuffled)
+	psPay(t, dup)
+	psPay(t, shuffled)
 
 	ds := m.waitFor(t, dup.TxnID, func(ds []delivery) bool { return len(ds) >= 3 }, "1+2 copies")
 	assert.Equal(t, map[string]int{"2 succeeded": 3}, copies(ds))
@@ -325,11 +325,11 @@ func TestPaysimDuplicatesAndOutOfOrderDeliverTheExpectedCopies(t *testing.T) {
 
 func TestPaysimLoseSendsNothingWhileTheQueryAnswers(t *testing.T) {
 	m := newMerchant(t)
-	lost := createPayment(t, m, 900)
+	lost := psCreate(t, m, 900)
 	setPaymentFaults(t, lost.TxnID, psFaults{Lose: true})
-	control := createPayment(t, m, 901)
-	pay(t, lost)
-	pay(t, control)
+	control := psCreate(t, m, 901)
+	psPay(t, lost)
+	psPay(t, control)
 	// The control, paid after the lost one with the same delay, arriving first says the lost one
 	// was not merely late: it was never sent.
 	m.waitFor(t, control.TxnID, func(ds []delivery) bool { return len(ds) >= 1 }, "the control's notification")
@@ -342,9 +342,9 @@ func TestPaysimLoseSendsNothingWhileTheQueryAnswers(t *testing.T) {
 
 func TestPaysimDeclineAnswersFailedAndNotifiesIt(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 1500)
+	p := psCreate(t, m, 1500)
 	setGlobalFaults(t, psFaults{Decline: true})
-	failed := pay(t, p)
+	failed := psPay(t, p)
 	assert.Equal(t, psFailed, failed.Status)
 	assert.EqualValues(t, 2, failed.Version)
 
@@ -359,7 +359,7 @@ func TestPaysimDeclineAnswersFailedAndNotifiesIt(t *testing.T) {
 
 func TestPaysimDownAnswers503WithRetryAfterButKeepsItsSwitches(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 1100)
+	p := psCreate(t, m, 1100)
 	setGlobalFaults(t, psFaults{Down: true})
 
 	for _, req := range []struct {
@@ -391,19 +391,19 @@ func TestPaysimDownAnswers503WithRetryAfterButKeepsItsSwitches(t *testing.T) {
 
 	r = call(t, http.MethodPut, paysimURL("v1/faults"), psFaults{})
 	require.Equal(t, http.StatusOK, r.Status)
-	assert.Equal(t, psSucceeded, pay(t, p).Status, "up again, the payment was kept")
+	assert.Equal(t, psSucceeded, psPay(t, p).Status, "up again, the payment was kept")
 }
 
 func TestPaysimRefundsAreIdempotentBoundedAndAFullOneIsNotified(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 2000)
+	p := psCreate(t, m, 2000)
 	refund := func(id string, amount int64) response {
 		return call(t, http.MethodPost, paysimURL(psPaymentPath(p.TxnID)+"/refunds"), map[string]any{"refund_id": id, "amount_cents": amount})
 	}
 	r := refund("r1", 500)
 	assert.Equal(t, http.StatusConflict, r.Status, "not paid yet")
 	assert.Equal(t, "not_paid", errorCode(r))
-	pay(t, p)
+	psPay(t, p)
 
 	first := refund("r1", 500)
 	require.Equal(t, http.StatusOK, first.Status, "%s", first.Body)
@@ -441,7 +441,7 @@ func TestPaysimRefundsAreIdempotentBoundedAndAFullOneIsNotified(t *testing.T) {
 
 func TestPaysimRefusesBadInputWith4xx(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 100)
+	p := psCreate(t, m, 100)
 	for _, c := range []struct {
 		method, path string
 		body         any
@@ -471,8 +471,8 @@ func TestPaysimRefusesBadInputWith4xx(t *testing.T) {
 // answers them; only pending notifications are lost, which is what the query is for.
 func TestPaysimAnswersQueriesAfterItRestarts(t *testing.T) {
 	m := newMerchant(t)
-	p := createPayment(t, m, 1600)
-	paid := pay(t, p)
+	p := psCreate(t, m, 1600)
+	paid := psPay(t, p)
 	ps := platform.App("paysim")
 	ps.KillApp()
 	require.NoError(t, ps.StartApp(t.Context()))
@@ -486,6 +486,6 @@ func TestPaysimAnswersQueriesAfterItRestarts(t *testing.T) {
 	}, 60*time.Second, 100*time.Millisecond)
 	assert.Equal(t, paid, got)
 
-	again := pay(t, p)
+	again := psPay(t, p)
 	assert.Equal(t, paid, again, "the pay token still pays, and the repeat changes nothing")
 }

@@ -65,8 +65,16 @@ type Order struct {
 	At     time.Time `json:"at"`
 }
 
-// Payment is a payment intent's outcome. Consumers deduplicate on (OrderID, Type): an order has
-// one payment intent, and it reaches each outcome at most once.
+// Item is one line of an order.
+type Item struct {
+	DishID     string `json:"dish_id"`
+	Quantity   int64  `json:"quantity"`
+	PriceCents int64  `json:"price_cents"`
+}
+
+// Payment is an order's payment after a change. Consumers deduplicate on (OrderID, Type): a
+// payment reaches each of these states at most once. AmountCents is integer cents, the order's
+// total when the payment was created. Reason says why, for a failure or a refund ("" otherwise).
 type Payment struct {
 	Type        string    `json:"type"`
 	OrderID     string    `json:"order_id"`
@@ -74,15 +82,8 @@ type Payment struct {
 	TxnID       string    `json:"txn_id"`
 	AmountCents int64     `json:"amount_cents"`
 	Status      string    `json:"status"`
-	Reason      string    `json:"reason,omitempty"`
+	Reason      string    `json:"reason"`
 	At          time.Time `json:"at"`
-}
-
-// Item is one line of an order.
-type Item struct {
-	DishID     string `json:"dish_id"`
-	Quantity   int64  `json:"quantity"`
-	PriceCents int64  `json:"price_cents"`
 }
 
 // Stock says a dish's availability in a sale period crossed zero (depleted) or rose from zero

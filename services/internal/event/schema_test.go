@@ -40,6 +40,12 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 			filled: event.Stock{Type: event.StockDepleted, StoreID: "s1", DishID: "soup", Period: "2026-11-25.lunch", Available: 0, At: at},
 			broken: map[string]any{"type": "stock.low", "dish_id": "a||b", "available": -1, "at": 5},
 		},
+		{
+			file: "schema/payment.json", topic: event.TopicPayments, typePrefix: "Payment", zero: event.Payment{},
+			filled: event.Payment{Type: event.PaymentRefunded, OrderID: "3f2a", CustomerID: "c1", TxnID: "txn_1", AmountCents: 900,
+				Status: "refunded", Reason: "order cancelled after payment", At: at},
+			broken: map[string]any{"type": "payment.lost", "order_id": "a||b", "amount_cents": 0, "status": "pending", "txn_id": "", "at": "now"},
+		},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			doc := apidoc.LoadSchema(t, c.file)

@@ -38,11 +38,21 @@ func New(sidecar string, hc *http.Client) *Client {
 // and decodes a 2xx answer into out (unless out is nil). A non-2xx answer is an *Error; a failure
 // to reach the sidecar at all is returned as it is.
 func (c *Client) Invoke(ctx context.Context, app, method, path string, in, out any) error {
-	return c.Do(ctx, method, "/v1.0/invoke/"+url.PathEscape(app)+"/method/"+strings.TrimPrefix(path, "/"), in, out)
+	return c.InvokeWith(ctx, app, method, path, nil, in, out)
+}
+
+// InvokeWith is Invoke with request headers (such as the order API's X-Customer-Id); daprd
+// passes them on to the callee.
+func (c *Client) InvokeWith(ctx context.Context, app, method, path string, h http.Header, in, out any) error {
+	return c.do(ctx, method, "/v1.0/invoke/"+url.PathEscape(app)+"/method/"+strings.TrimPrefix(path, "/"), h, in, out)
 }
 
 // Do calls one of the sidecar's own APIs (e.g. "/v1.0/jobs/<name>") the same way.
 func (c *Client) Do(ctx context.Context, method, path string, in, out any) error {
+	return c.do(ctx, method, path, nil, in, out)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, h http.Header, in, out any) error {
 	var body io.Reader
 	if in != nil {
 		raw, err := json.Marshal(in)
@@ -54,6 +64,11 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 	req, err := http.NewRequestWithContext(ctx, method, c.sidecar+path, body)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	for k, vs := range h {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")

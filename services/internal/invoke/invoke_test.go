@@ -150,3 +150,16 @@ func TestErrorSaysWhatWasAnswered(t *testing.T) {
 	e := &invoke.Error{Method: "POST", Path: "/v1.0/invoke/inventory/method/reservations", Status: 409, Code: "sold_out", Field: "items[0]", Message: "dish rice is sold out"}
 	assert.Equal(t, "POST /v1.0/invoke/inventory/method/reservations: 409 sold_out (items[0]): dish rice is sold out", e.Error())
 }
+
+func TestInvokeWithPassesTheHeadersOn(t *testing.T) {
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := invoke.New(srv.URL, &http.Client{Timeout: 5 * time.Second})
+	require.NoError(t, c.InvokeWith(context.Background(), "order", http.MethodGet, "orders/o1", http.Header{"X-Customer-Id": {"c1"}}, nil, nil))
+	assert.Equal(t, "c1", got.Get("X-Customer-Id"))
+	assert.Empty(t, got.Get("Content-Type"), "no body, no content type")
+}
