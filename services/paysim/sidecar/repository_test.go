@@ -42,7 +42,7 @@ func TestSigningKeyIsReadFromTheProfilesSecretStore(t *testing.T) {
 	keys := &sidecar.Keys{Client: dc, Store: paysimapi.SecretStore}
 	require.NoError(t, keys.Load(t.Context()))
 
-	raw, err := os.ReadFile(filepath.Join(platform.Root, "components", platform.Profile, "paysecrets.json"))
+	raw, err := os.ReadFile(filepath.Join(platform.Root, "components", platform.Profile, "secrets", "paysecrets.json"))
 	require.NoError(t, err)
 	var file map[string]string
 	require.NoError(t, json.Unmarshal(raw, &file))
