@@ -92,6 +92,23 @@ func (r Ramp) runStep(ctx context.Context, rate float64, first, n int, progress 
 	)
 	interval := time.Duration(float64(time.Second) / rate)
 	start := time.Now()
+	// A step the system cannot keep up with runs long: say so every 5 s.
+	stopTicks := make(chan struct{})
+	defer close(stopTicks)
+	go func() {
+		t := time.NewTicker(5 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopTicks:
+				return
+			case <-t.C:
+				mu.Lock()
+				fmt.Fprintf(progress, "  %-10s %-6s ... %.0fs, %d of %d answered\n", r.Name, label, time.Since(start).Seconds(), len(lats), n)
+				mu.Unlock()
+			}
+		}
+	}()
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		at := start.Add(time.Duration(i) * interval)
 		if wait := time.Until(at); wait > 0 {

@@ -53,6 +53,9 @@ func (s *Scenario) Failed() []string {
 func (s *Scenario) runRamp(ctx context.Context, r Ramp, sc *sidecars, after func()) {
 	var snaps []map[string]Metrics
 	r.Between = func() {
+		// What a step set off after its answers (events published and delivered) lands in it,
+		// not in the next one.
+		time.Sleep(250 * time.Millisecond)
 		snaps = append(snaps, sc.scrape(ctx))
 		if after != nil {
 			after()
