@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os/exec"
@@ -55,6 +56,7 @@ func measureBaselines(ctx context.Context, c *http.Client, o options, bench *ben
 	run(baseSaveHTTP, save)
 	run(baseGetHTTP, get)
 
+	dapr.SetLogger(log.New(progress, "  ", 0)) // the SDK logs to stdout, where the report goes
 	g, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort("127.0.0.1", fmt.Sprint(bench.app.GRPCPort)))
 	if err != nil {
 		return b, fmt.Errorf("gRPC client of the bench sidecar: %w", err)

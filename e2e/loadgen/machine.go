@@ -38,6 +38,14 @@ func readCPU() cpuStat {
 	return s
 }
 
+// busyShare is the share of CPU time the machine was busy between two readings.
+func busyShare(before, after cpuStat) float64 {
+	if total := after.total - before.total; total > 0 {
+		return float64(after.busy-before.busy) / float64(total)
+	}
+	return 0
+}
+
 // loadAvg is /proc/loadavg's 1, 5 and 15 minute figures.
 func loadAvg() string {
 	raw, err := os.ReadFile("/proc/loadavg")

@@ -91,7 +91,7 @@ func (r Ramp) runStep(ctx context.Context, rate float64, first, n int, progress 
 		late, sent int
 	)
 	interval := time.Duration(float64(time.Second) / rate)
-	start := time.Now()
+	start, cpu0 := time.Now(), readCPU()
 	// A step the system cannot keep up with runs long: say so every 5 s.
 	stopTicks := make(chan struct{})
 	defer close(stopTicks)
@@ -138,7 +138,7 @@ func (r Ramp) runStep(ctx context.Context, rate float64, first, n int, progress 
 		}(first + i)
 	}
 	wg.Wait()
-	s := Step{Offered: rate, Sent: sent, Late: late, Latency: Summarize(lats), Outcomes: outcomes, Errors: map[Outcome]int{}}
+	s := Step{Offered: rate, Sent: sent, Late: late, Latency: Summarize(lats), Outcomes: outcomes, Errors: map[Outcome]int{}, CPU: busyShare(cpu0, readCPU())}
 	answered := 0
 	for o, c := range outcomes {
 		if o == "" || r.Expected[o] {
@@ -154,7 +154,7 @@ func (r Ramp) runStep(ctx context.Context, rate float64, first, n int, progress 
 	if !s.Pass {
 		verdict = "NOT sustained"
 	}
-	fmt.Fprintf(progress, "  %-10s %-6s offered %7.0f/s  sent %6d  achieved %7.0f/s  p50 %9s  p99 %9s  late %5d  errors %v  %s\n",
-		r.Name, label, rate, sent, s.Achieved, ms(s.Latency.P50), ms(s.Latency.P99), late, kinds(s.Errors), verdict)
+	fmt.Fprintf(progress, "  %-10s %-6s offered %7.0f/s  sent %6d  achieved %7.0f/s  p50 %9s  p99 %9s  late %5d  cpu %3.0f%%  errors %v  %s\n",
+		r.Name, label, rate, sent, s.Achieved, ms(s.Latency.P50), ms(s.Latency.P99), late, 100*s.CPU, kinds(s.Errors), verdict)
 	return s
 }

@@ -88,11 +88,11 @@ func firstConns(b *Baselines) int {
 func (r *Report) writeScenario(w io.Writer, s *Scenario) {
 	fmt.Fprintf(w, "### %s\n\n%s. Target: p99 <= %s with achieved >= %.0f%% of offered.", s.Name, s.About, ms(s.Target), MinAchieved*100)
 	if u := r.Usage[s.Name]; u != "" {
-		fmt.Fprintf(w, " Machine during the ramp: %s.", u)
+		fmt.Fprintf(w, " Machine during the scenario (set-up, ramp and audit): %s.", u)
 	}
 	fmt.Fprint(w, "\n\n")
-	head := "| step | offered | sent | achieved | p50 | p95 | p99 | max | late | errors | N |"
-	sep := "|---|---|---|---|---|---|---|---|---|---|---|"
+	head := "| step | offered | sent | achieved | p50 | p95 | p99 | max | late | errors | N | machine CPU |"
+	sep := "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	if s.StepNoteHeader != "" {
 		head, sep = head+" "+s.StepNoteHeader+" |", sep+"---|"
 	}
@@ -108,8 +108,8 @@ func (r *Report) writeScenario(w io.Writer, s *Scenario) {
 		} else if !st.Pass && !st.Rest {
 			label += " (missed)"
 		}
-		fmt.Fprintf(w, "| %s | %.0f/s | %d | %.0f/s | %s | %s | %s | %s | %d | %s | %.2f |", label, st.Offered, st.Sent, st.Achieved,
-			ms(st.Latency.P50), ms(st.Latency.P95), ms(st.Latency.P99), ms(st.Latency.Max), st.Late, kinds(st.Errors), s.stepN(i))
+		fmt.Fprintf(w, "| %s | %.0f/s | %d | %.0f/s | %s | %s | %s | %s | %d | %s | %s | %.0f%% |", label, st.Offered, st.Sent, st.Achieved,
+			ms(st.Latency.P50), ms(st.Latency.P95), ms(st.Latency.P99), ms(st.Latency.Max), st.Late, kinds(st.Errors), s.stepNText(i), 100*st.CPU)
 		if s.StepNoteHeader != "" {
 			note := ""
 			if i < len(s.StepNotes) {
@@ -161,7 +161,7 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 	for i, k := range cols {
 		cols[i] = "state " + k
 	}
-	cols = append(cols, "invoke", "publish", "jobs", "**N**", "client calls in", "deliveries")
+	cols = append(cols, "invoke", "publish", "jobs", "**N**", "deliveries")
 	fmt.Fprintf(w, "| sidecar | %s |\n|---|%s\n", strings.Join(cols, " | "), strings.Repeat("---|", len(cols)))
 	per := func(v float64) string { return fmt.Sprintf("%.2f", v/float64(requests)) }
 	total := Ops{}
@@ -170,7 +170,7 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 		for _, k := range kindsUsed {
 			cells = append(cells, per(o.State[k]))
 		}
-		cells = append(cells, per(o.Invoke), per(o.Publish), per(o.Jobs), "**"+per(o.N())+"**", per(o.Entry), per(o.Delivery))
+		cells = append(cells, per(o.Invoke), per(o.Publish), per(o.Jobs), "**"+per(o.N())+"**", per(o.Delivery))
 		fmt.Fprintf(w, "| %s | %s |\n", name, strings.Join(cells, " | "))
 	}
 	for _, a := range apps {
@@ -183,11 +183,10 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 
 // usage describes the machine's CPU use between two readings of /proc/stat and the load average.
 func usage(before, after cpuStat, load string) string {
-	busy, total := after.busy-before.busy, after.total-before.total
-	if total <= 0 {
+	if after.total <= before.total {
 		return ""
 	}
-	return fmt.Sprintf("CPU %.0f%% busy of %d cores, load average %s", 100*float64(busy)/float64(total), after.cores, load)
+	return fmt.Sprintf("CPU %.0f%% busy of %d cores, load average %s", 100*busyShare(before, after), after.cores, load)
 }
 
 func scaled(d time.Duration, f float64) time.Duration { return time.Duration(float64(d) * f) }

@@ -103,6 +103,14 @@ func (s *Scenario) stepN(i int) float64 {
 	return total / float64(s.Steps[i].Sent)
 }
 
+// stepNText is stepN for the report, "-" when the step's sidecars could not be read.
+func (s *Scenario) stepNText(i int) string {
+	if i >= len(s.StepOps) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", s.stepN(i))
+}
+
 // kinds formats outcome counts as "kind n, kind n" sorted by kind, "-" for none.
 func kinds(m map[Outcome]int) string {
 	var parts []string

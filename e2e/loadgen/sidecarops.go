@@ -19,22 +19,20 @@ import (
 //   - publishes: dapr_component_pubsub_egress_count (and its bulk event count)
 //   - deliveries to subscribers: dapr_component_pubsub_ingress_count
 //   - invocations an app made of another app: dapr_runtime_service_invocation_req_sent_total
-//     with dst_app_id other than the sidecar's own app
-//   - calls from outside into the app (the load generator's): the same counter with dst_app_id =
-//     the sidecar's own app
+//     (only calls that leave the sidecar count there: a client's call into the sidecar's own app
+//     does not)
 //   - jobs API calls (schedule, get, delete a job): dapr_grpc_io_client_completed_rpcs of the
 //     scheduler's ScheduleJob/GetJob/DeleteJob methods
 type Ops struct {
 	State    map[string]float64 // by operation
 	Invoke   float64
-	Entry    float64
 	Publish  float64
 	Delivery float64
 	Jobs     float64
 }
 
-// OpsOf classifies the counter deltas of one sidecar of app.
-func OpsOf(app string, delta []Sample) Ops {
+// OpsOf classifies the counter deltas of one sidecar.
+func OpsOf(delta []Sample) Ops {
 	o := Ops{State: map[string]float64{}}
 	for _, s := range delta {
 		l := s.Labels
@@ -46,11 +44,7 @@ func OpsOf(app string, delta []Sample) Ops {
 		case "dapr_component_pubsub_ingress_count", "dapr_component_pubsub_ingress_bulk_event_count":
 			o.Delivery += s.Value
 		case "dapr_runtime_service_invocation_req_sent_total":
-			if dst := l["dst_app_id"]; dst == app || dst == "" {
-				o.Entry += s.Value
-			} else {
-				o.Invoke += s.Value
-			}
+			o.Invoke += s.Value
 		case "dapr_grpc_io_client_completed_rpcs":
 			if m := l["grpc_client_method"]; strings.Contains(m, "Scheduler/") && strings.Contains(m, "Job") {
 				o.Jobs += s.Value
@@ -62,7 +56,7 @@ func OpsOf(app string, delta []Sample) Ops {
 
 // Add returns the sum of two counts.
 func (o Ops) Add(p Ops) Ops {
-	sum := Ops{State: map[string]float64{}, Invoke: o.Invoke + p.Invoke, Entry: o.Entry + p.Entry,
+	sum := Ops{State: map[string]float64{}, Invoke: o.Invoke + p.Invoke,
 		Publish: o.Publish + p.Publish, Delivery: o.Delivery + p.Delivery, Jobs: o.Jobs + p.Jobs}
 	for k, v := range o.State {
 		sum.State[k] += v
@@ -74,8 +68,8 @@ func (o Ops) Add(p Ops) Ops {
 }
 
 // N is the sidecar operations the apps asked for: state operations, invocations of other apps,
-// publishes and jobs calls (not the client's own call, nor deliveries, which are the sidecar
-// answering a publish).
+// publishes and jobs calls (not the client's own call, nor deliveries, which are the sidecars'
+// side of a publish).
 func (o Ops) N() float64 {
 	n := o.Invoke + o.Publish + o.Jobs
 	for _, v := range o.State {
@@ -134,7 +128,7 @@ func (s *sidecars) scrape(ctx context.Context) map[string]Metrics {
 func (s *sidecars) opsBetween(before, after map[string]Metrics) map[string]Ops {
 	out := map[string]Ops{}
 	for _, app := range s.apps {
-		out[app] = OpsOf(app, Delta(before[app], after[app]))
+		out[app] = OpsOf(Delta(before[app], after[app]))
 	}
 	return out
 }

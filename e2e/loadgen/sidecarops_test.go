@@ -23,19 +23,18 @@ func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
 		sample("dapr_component_pubsub_egress_count", 1, "topic", "orders"),
 		sample("dapr_component_pubsub_ingress_count", 2, "topic", "stock"),
 		sample("dapr_runtime_service_invocation_req_sent_total", 2, "dst_app_id", "inventory"),
-		sample("dapr_runtime_service_invocation_req_sent_total", 5, "dst_app_id", "order"),
+		sample("dapr_runtime_service_invocation_req_sent_total", 1, "dst_app_id", "menu"),
 		sample("dapr_grpc_io_client_completed_rpcs", 1, "grpc_client_method", "/dapr.proto.scheduler.v1.Scheduler/ScheduleJob"),
 		sample("dapr_grpc_io_client_completed_rpcs", 9, "grpc_client_method", "/dapr.proto.internals.v1.ServiceInvocation/CallLocal"),
 		sample("dapr_http_server_request_count", 40, "method", "POST"),
 	}
-	o := OpsOf("order", delta)
+	o := OpsOf(delta)
 	assert.Equal(t, map[string]float64{"get": 4, "set": 2, "bulk_get": 1}, o.State)
-	assert.Equal(t, 2.0, o.Invoke, "calls to another app")
-	assert.Equal(t, 5.0, o.Entry, "calls into the sidecar's own app")
+	assert.Equal(t, 3.0, o.Invoke, "calls to other apps")
 	assert.Equal(t, 1.0, o.Publish)
 	assert.Equal(t, 2.0, o.Delivery)
 	assert.Equal(t, 1.0, o.Jobs)
-	assert.Equal(t, 4+2+1+2+1+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
+	assert.Equal(t, 4+2+1+3+1+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
 }
 
 func TestOpsAdd(t *testing.T) {
