@@ -37,7 +37,7 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 
 	led := newLedger(c, p.App("order"), k.period)
 	r := Ramp{Name: "checkout", Start: o.checkoutStart, Factor: o.factor, Step: o.step, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight,
+		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
 			st := stores[rng.IntN(len(stores))]
@@ -78,7 +78,7 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 		e := bench.eventLatency(ctx, ids, 0)
 		s.StepNotes = append(s.StepNotes, fmt.Sprintf("%s / %s / %d", ms(e.Latency.P50), ms(e.Latency.P99), e.Missing))
 	}
-	s.Notes = append(s.Notes, fmt.Sprintf("Event latency, order.created from the order's write (the event's `at`) to a subscriber behind its own sidecar, all steps: p50 %s, p95 %s, p99 %s, max %s; %d of %d never arrived within 30 s.",
+	s.Notes = append(s.Notes, fmt.Sprintf("Event latency, order.created from the order's write (the event's `at`) to a subscriber behind its own sidecar, every order of the run: p50 %s, p95 %s, p99 %s, max %s; %d of %d never arrived within 30 s.",
 		ms(total.Latency.P50), ms(total.Latency.P95), ms(total.Latency.P99), ms(total.Latency.Max), total.Missing, len(all)))
 
 	repeated, open := led.settle(ctx, 10)

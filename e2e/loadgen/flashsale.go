@@ -15,8 +15,8 @@ import (
 const soldOut Outcome = "409 sold_out"
 
 // flashSaleScenario: one dish with -flash-stock units (in -flash-buckets buckets), -buyers
-// distinct customers checking out one unit each through the order's sidecar, offered as a ramp;
-// what the ramp leaves unsent goes out at its last rate, so that every buyer comes.
+// distinct customers checking out one unit each through the order's sidecar, offered as a ramp
+// until every buyer came. The first steps sell the units; the later ones mostly answer sold out.
 func flashSaleScenario(ctx context.Context, c *http.Client, p *harness.Platform, k catalog, sc *sidecars, o options) (*Scenario, error) {
 	s := &Scenario{Name: "flashsale", Unit: "attempt", Target: o.flashP99,
 		About: fmt.Sprintf("one dish, %d units in %d buckets, %d distinct buyers of one unit each through checkout, period %s",
@@ -27,14 +27,20 @@ func flashSaleScenario(ctx context.Context, c *http.Client, p *harness.Platform,
 	}
 	dish := dishes[0]
 	led := newLedger(c, p.App("order"), k.period)
-	r := Ramp{Name: "flashsale", Start: o.flashStart, Factor: o.factor, Step: o.step, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Supply: o.buyers, SendAll: true,
+	// Every buyer comes, so missed steps do not end this ramp: the buyers run out first, and
+	// sending them at a lower rate after a miss would only take longer.
+	r := Ramp{Name: "flashsale", Start: o.flashStart, Factor: o.factor, Step: o.step, MaxSteps: max(o.maxSteps, 20),
+		StopAfter: max(o.maxSteps, 20), MaxInFlight: o.maxInFlight, Supply: o.buyers, SendAll: true,
 		Expected: map[Outcome]bool{soldOut: true},
 		Do: func(ctx context.Context, i int) Outcome {
 			a := &Attempt{Customer: fmt.Sprintf("b-%s-%d", k.run, i), Key: "flash", Store: store, Lines: []Line{{Dish: dish, Qty: 1}}}
 			return led.checkout(ctx, i, a)
 		}}
 	s.runRamp(ctx, r, sc, nil)
+	s.StepNoteHeader = "201 / 409 sold_out"
+	for _, st := range s.Steps {
+		s.StepNotes = append(s.StepNotes, fmt.Sprintf("%d / %d", st.Outcomes[""], st.Outcomes[soldOut]))
+	}
 
 	// What the ramp answered, before any repeat.
 	var (

@@ -80,18 +80,23 @@ func machine() string {
 	return fmt.Sprintf("%d cores (%s)%s, %s/%s, %s", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
 
-// commit names the code measured: the repository's HEAD and whether the tree has changes.
+// commit names the code measured: the last commit that changed services/, and the one run.
 func commit(root string) string {
-	out, err := exec.Command("git", "-C", root, "log", "-1", "--format=%h %s").Output()
-	if err != nil {
-		return "unknown"
+	git := func(args ...string) string {
+		out, err := exec.Command("git", append([]string{"-C", root}, args...)...).Output()
+		if err != nil {
+			return "unknown"
+		}
+		return strings.TrimSpace(string(out))
 	}
-	c := strings.TrimSpace(string(out))
-	if len(c) > 90 {
-		c = c[:90] + "..."
+	subject := git("log", "-1", "--format=%s", "--", "services")
+	if len(subject) > 80 {
+		subject = subject[:80] + "..."
 	}
-	if st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--", "services").Output(); err == nil && len(st) > 0 {
-		c += " (services/ modified)"
+	c := fmt.Sprintf("services/ as of %s (%s); run from %s on %s", git("log", "-1", "--format=%h", "--", "services"), subject,
+		git("rev-parse", "--short", "HEAD"), git("rev-parse", "--abbrev-ref", "HEAD"))
+	if st := git("status", "--porcelain", "--", "services"); st != "" && st != "unknown" {
+		c += ", with uncommitted changes in services/"
 	}
 	return c
 }

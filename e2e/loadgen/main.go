@@ -38,6 +38,7 @@ type options struct {
 	maxSteps    int
 	stopAfter   int
 	maxInFlight int
+	warmup      time.Duration
 
 	baseConns     int
 	baseTime      time.Duration
@@ -73,6 +74,7 @@ func main() {
 	flag.Float64Var(&o.factor, "factor", 1.5, "offered rate multiplier from one step to the next")
 	flag.IntVar(&o.maxSteps, "max-steps", 12, "most steps of one ramp")
 	flag.IntVar(&o.stopAfter, "stop-after", 2, "a ramp ends after this many steps in a row miss the target")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "checkout and browse: unreported warm-up at the first step's rate")
 	flag.IntVar(&o.maxInFlight, "max-in-flight", 256, "concurrent requests at most; an arrival beyond waits (counted late), and its wait counts in its latency")
 	flag.IntVar(&o.baseConns, "baseline-conns", 32, "connections of the closed-loop baselines (PERFORMANCE.md's figures are at 32)")
 	flag.DurationVar(&o.baseTime, "baseline-time", 3*time.Second, "duration of each baseline")
@@ -125,6 +127,7 @@ func quick(o *options) {
 		}
 	}
 	def("step", func() { o.step = time.Second })
+	def("warmup", func() { o.warmup = time.Second })
 	def("max-steps", func() { o.maxSteps = 4 })
 	def("baseline-time", func() { o.baseTime = time.Second })
 	def("redis-requests", func() { o.redisRequests = 20000 })

@@ -33,6 +33,9 @@ type Ramp struct {
 	Do func(ctx context.Context, i int) Outcome
 	// Between runs before the first step, between steps and after the last (metrics snapshots).
 	Between func()
+	// Warmup, when positive, sends at Start for this long before the first step, unreported:
+	// connections, caches and the Go runtime of every process warm up outside the figures.
+	Warmup time.Duration
 }
 
 // Run runs the ramp and returns its steps; progress gets a line per step.
@@ -40,6 +43,10 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 	var steps []Step
 	next, fails := 0, 0
 	rate := r.Start
+	if n := int(math.Round(rate * r.Warmup.Seconds())); n > 0 && (r.Supply == 0 || n < r.Supply) {
+		r.runStep(ctx, rate, next, n, progress, "warmup")
+		next += n
+	}
 	if r.Between != nil {
 		r.Between()
 	}

@@ -57,7 +57,7 @@ func (r *Report) writeBaselines(w io.Writer, b *Baselines) {
 	if u := r.Usage["baselines"]; u != "" {
 		fmt.Fprintf(w, "Machine during the baselines: %s.\n\n", u)
 	}
-	fmt.Fprint(w, "Raw Redis (redis-benchmark, no pipelining):\n")
+	fmt.Fprintf(w, "Raw Redis (redis-benchmark, %d connections, no pipelining):\n", firstConns(b))
 	for _, l := range b.Redis {
 		fmt.Fprintf(w, "- %s\n", l)
 	}
