@@ -31,7 +31,12 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 			}
 		case "flashsale":
 			if save.Rate > 0 {
-				add("flash sale: attempts/s at the knee / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s)", knee.Achieved/save.Rate, knee.Achieved, save.Rate), ">= 0.3; direction >= 3,000 attempts/s")
+				peak := 0.0
+				for _, st := range s.Steps {
+					peak = max(peak, st.Achieved)
+				}
+				add("flash sale: attempts/s at the knee / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s; the most any step achieved, overloaded: %.0f/s, %.2f)",
+					knee.Achieved/save.Rate, knee.Achieved, save.Rate, peak, peak/save.Rate), ">= 0.3; direction >= 3,000 attempts/s")
 			}
 			add("flash sale: N, sidecar operations per attempt", fmt.Sprintf("%.2f", n), "-")
 		case "browse":

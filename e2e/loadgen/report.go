@@ -55,7 +55,7 @@ func (r *Report) Write(w io.Writer) {
 func (r *Report) writeBaselines(w io.Writer, b *Baselines) {
 	fmt.Fprint(w, "### Baselines\n\n")
 	if u := r.Usage["baselines"]; u != "" {
-		fmt.Fprintf(w, "Machine during the baselines: %s.\n\n", u)
+		fmt.Fprintf(w, "Machine during the baselines (their duration last): %s.\n\n", u)
 	}
 	fmt.Fprintf(w, "Raw Redis (redis-benchmark, %d connections, no pipelining):\n", firstConns(b))
 	for _, l := range b.Redis {
@@ -88,7 +88,7 @@ func firstConns(b *Baselines) int {
 func (r *Report) writeScenario(w io.Writer, s *Scenario) {
 	fmt.Fprintf(w, "### %s\n\n%s. Target: p99 <= %s with achieved >= %.0f%% of offered.", s.Name, s.About, ms(s.Target), MinAchieved*100)
 	if u := r.Usage[s.Name]; u != "" {
-		fmt.Fprintf(w, " Machine during the scenario (set-up, ramp and audit): %s.", u)
+		fmt.Fprintf(w, " Machine during the scenario (set-up, ramp and audit; its duration last): %s.", u)
 	}
 	fmt.Fprint(w, "\n\n")
 	head := "| step | offered | sent | achieved | p50 | p95 | p99 | max | late | errors | N | machine CPU |"
