@@ -23,7 +23,7 @@ func browseScenario(ctx context.Context, c *http.Client, k catalog, sc *sidecars
 	s.About = fmt.Sprintf("GET /stores/{store}/menu of one store with %d dishes in %d categories, through the menu's sidecar", len(dishes), (len(dishes)+4)/5)
 	url := k.menu.URL("stores/" + store + "/menu")
 	var short atomic.Int64 // answers that did not list every dish
-	r := Ramp{Name: "browse", Start: o.browseStart, Factor: o.factor, Step: o.step, MaxSteps: o.maxSteps,
+	r := Ramp{Name: "browse", Start: o.browseStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
 		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			a, err := call(ctx, c, http.MethodGet, url, "", nil)

@@ -36,7 +36,7 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 	}
 
 	led := newLedger(c, p.App("order"), k.period)
-	r := Ramp{Name: "checkout", Start: o.checkoutStart, Factor: o.factor, Step: o.step, MaxSteps: o.maxSteps,
+	r := Ramp{Name: "checkout", Start: o.checkoutStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
 		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
@@ -81,9 +81,9 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 	s.Notes = append(s.Notes, fmt.Sprintf("Event latency, order.created from the order's write (the event's `at`) to a subscriber behind its own sidecar, every order of the run: p50 %s, p95 %s, p99 %s, max %s; %d of %d never arrived within 30 s.",
 		ms(total.Latency.P50), ms(total.Latency.P95), ms(total.Latency.P99), ms(total.Latency.Max), total.Missing, len(all)))
 
-	repeated, open := led.settle(ctx, 10)
+	repeated, open, answers := led.settle(ctx, 10)
 	s.Audit = append(s.Audit, check("every checkout got a definite answer (repeating the open ones with the same key)", open == 0,
-		"%d answered 5xx/timeout during the ramp and were repeated; %d still open", repeated, open))
+		"%d answered 5xx/timeout during the ramp and were repeated (answers: %s); %d still open", repeated, kinds(answers), open))
 	s.Audit = append(s.Audit, led.auditStock(ctx, k, items, open)...)
 	s.Audit = append(s.Audit, led.readable(ctx))
 	s.Audit = append(s.Audit, check("created orders' events all reached the subscriber", total.Missing == 0, "%d of %d missing", total.Missing, len(all)))

@@ -34,11 +34,13 @@ type options struct {
 	period    string
 
 	step        time.Duration
+	minRequests int
 	factor      float64
 	maxSteps    int
 	stopAfter   int
 	maxInFlight int
 	warmup      time.Duration
+	timeout     time.Duration
 
 	baseConns     int
 	baseTime      time.Duration
@@ -71,10 +73,12 @@ func main() {
 	flag.BoolVar(&o.quick, "quick", false, "a short run for development: 1 s steps, 4 at most, small setups; figures are not for BENCHMARKS.md")
 	flag.StringVar(&o.period, "period", time.Now().UTC().Format("2006-01-02")+".lunch", "sale period of every checkout")
 	flag.DurationVar(&o.step, "step", 3*time.Second, "duration of each ramp step")
+	flag.IntVar(&o.minRequests, "min-step-requests", 100, "a step at a low rate lasts until it sent this many, so that its p99 means something")
 	flag.Float64Var(&o.factor, "factor", 1.5, "offered rate multiplier from one step to the next")
 	flag.IntVar(&o.maxSteps, "max-steps", 12, "most steps of one ramp")
 	flag.IntVar(&o.stopAfter, "stop-after", 2, "a ramp ends after this many steps in a row miss the target")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "checkout and browse: unreported warm-up at the first step's rate")
+	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "a request not answered within this is given up (counted as timeout; a checkout is repeated with its key after the ramp)")
 	flag.IntVar(&o.maxInFlight, "max-in-flight", 256, "concurrent requests at most; an arrival beyond waits (counted late), and its wait counts in its latency")
 	flag.IntVar(&o.baseConns, "baseline-conns", 32, "connections of the closed-loop baselines (PERFORMANCE.md's figures are at 32)")
 	flag.DurationVar(&o.baseTime, "baseline-time", 3*time.Second, "duration of each baseline")
@@ -128,6 +132,7 @@ func quick(o *options) {
 	}
 	def("step", func() { o.step = time.Second })
 	def("warmup", func() { o.warmup = time.Second })
+	def("min-step-requests", func() { o.minRequests = 20 })
 	def("max-steps", func() { o.maxSteps = 4 })
 	def("baseline-time", func() { o.baseTime = time.Second })
 	def("redis-requests", func() { o.redisRequests = 20000 })
@@ -156,7 +161,7 @@ func run(ctx context.Context, o options, args []string) error {
 	}
 	defer bench.srv.Close()
 
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{
 		MaxIdleConns: 2 * o.maxInFlight, MaxIdleConnsPerHost: o.maxInFlight, MaxConnsPerHost: o.maxInFlight}}
 	apps := []*harness.App{p.App("menu"), p.App("inventory"), p.App("order")}
 	sc, err := newSidecars(client, apps)
@@ -171,8 +176,8 @@ func run(ctx context.Context, o options, args []string) error {
 			"Code: " + commit(p.Root),
 			"Load average (1 / 5 / 15 min) before the platform started: " + loadBefore,
 		},
-		Settings: fmt.Sprintf("steps of %s, x%.2f each, at most %d, a ramp ends after %d missed in a row; at most %d requests in flight; latency from each request's scheduled time; inventory's reconciler every %s",
-			o.step, o.factor, o.maxSteps, o.stopAfter, o.maxInFlight, reconcileText(o.reconcile)),
+		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row; at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; inventory's reconciler every %s",
+			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
 		Usage: map[string]string{},
 	}
 	if o.quick {

@@ -80,8 +80,8 @@ func (l *ledger) checkout(ctx context.Context, i int, a *Attempt) Outcome {
 
 // settle repeats, as a client would, every checkout whose answer left it open, until it gets a
 // definite answer (or tries times), so that the audit knows which orders exist. It returns how
-// many were repeated and how many stayed open.
-func (l *ledger) settle(ctx context.Context, tries int) (repeated, open int) {
+// many were repeated, how many stayed open, and the last answers of the repeats by kind.
+func (l *ledger) settle(ctx context.Context, tries int) (repeated, open int, answers map[Outcome]int) {
 	var todo []*Attempt
 	for _, a := range l.attempts {
 		if !definite(a.Final) {
@@ -97,12 +97,14 @@ func (l *ledger) settle(ctx context.Context, tries int) (repeated, open int) {
 			a.Final, a.OrderID = l.place(ctx, a)
 		}
 	})
+	answers = map[Outcome]int{}
 	for _, a := range todo {
+		answers[a.Final]++
 		if !definite(a.Final) {
 			open++
 		}
 	}
-	return len(todo), open
+	return len(todo), open, answers
 }
 
 // created are the attempts that ended with an order.

@@ -10,13 +10,16 @@ import (
 )
 
 // Ramp steps a constant arrival rate up to find the knee: each step offers Start*Factor^k requests
-// per second for Step, lets its requests finish, and is judged against Target. It ends after
-// StopAfter failed steps in a row, MaxSteps, or when Supply requests were sent.
+// per second for Step (or for MinRequests requests, if that is longer), lets its requests finish,
+// and is judged against Target. It ends after StopAfter failed steps in a row, MaxSteps, or when
+// Supply requests were sent.
 type Ramp struct {
-	Name        string
-	Start       float64
-	Factor      float64
-	Step        time.Duration
+	Name   string
+	Start  float64
+	Factor float64
+	Step   time.Duration
+	// MinRequests lengthens a step at a low rate so that its p99 rests on enough answers.
+	MinRequests int
 	MaxSteps    int
 	StopAfter   int
 	Target      time.Duration // p99 a sustained step stays within
@@ -51,7 +54,7 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 		r.Between()
 	}
 	for k := 0; k < r.MaxSteps && ctx.Err() == nil; k++ {
-		n := int(math.Round(rate * r.Step.Seconds()))
+		n := max(int(math.Round(rate*r.Step.Seconds())), r.MinRequests)
 		if r.Supply > 0 {
 			n = min(n, r.Supply-next)
 		}

@@ -58,3 +58,12 @@ func TestRampStopsAtMaxStepsWithoutSupply(t *testing.T) {
 		assert.Equal(t, []int{5, 8, 11}, []int{steps[0].Sent, steps[1].Sent, steps[2].Sent}, "rate x step, rounded")
 	}
 }
+
+func TestRampLengthensLowRateStepsToMinRequests(t *testing.T) {
+	r := Ramp{Name: "test", Start: 1000, Factor: 2, Step: 5 * time.Millisecond, MinRequests: 8, MaxSteps: 2, StopAfter: 5,
+		Target: 0, MaxInFlight: 4, Do: func(context.Context, int) Outcome { return "" }}
+	steps := r.Run(context.Background(), io.Discard)
+	if assert.Len(t, steps, 2) {
+		assert.Equal(t, []int{8, 10}, []int{steps[0].Sent, steps[1].Sent}, "5 raised to 8; 10 already more")
+	}
+}
