@@ -17,8 +17,15 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 		if requests > 0 {
 			n /= float64(requests)
 		}
+		peak := 0.0
+		for _, st := range s.Steps {
+			peak = max(peak, st.Achieved)
+		}
 		if k < 0 {
-			add(s.Name+": knee", "none (no step sustained)", "-")
+			add(s.Name+": knee", fmt.Sprintf("none (no step sustained); the most any step achieved: %.0f/s", peak), "-")
+			if s.Name == "flashsale" && save.Rate > 0 {
+				add("flash sale: attempts/s, most achieved (overloaded) / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s)", peak/save.Rate, peak, save.Rate), ">= 0.3; direction >= 3,000 attempts/s")
+			}
 			continue
 		}
 		knee := s.Steps[k]
@@ -31,10 +38,6 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 			}
 		case "flashsale":
 			if save.Rate > 0 {
-				peak := 0.0
-				for _, st := range s.Steps {
-					peak = max(peak, st.Achieved)
-				}
 				add("flash sale: attempts/s at the knee / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s; the most any step achieved, overloaded: %.0f/s, %.2f)",
 					knee.Achieved/save.Rate, knee.Achieved, save.Rate, peak, peak/save.Rate), ">= 0.3; direction >= 3,000 attempts/s")
 			}
