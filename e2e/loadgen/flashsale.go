@@ -82,7 +82,7 @@ func flashSaleScenario(ctx context.Context, c *http.Client, p *harness.Platform,
 			"restocked %d, held %d, available %d, orders %d", v.Restocked, held, v.Available, created),
 		check("only 201 or 409 sold_out answered", len(others) == 0, "%s", otherText(others)),
 		check("no 503 (nor any 5xx or timeout) while units remained", len(whileUnits) == 0,
-			"before the %d-th unit was sold: %s (timeout: no answer within the load generator's -timeout %s)", o.flashStock, otherText(whileUnits), o.timeout),
+			"before the %d-th unit was sold: %s%s", o.flashStock, otherText(whileUnits), timeoutNote(whileUnits, o.timeout)),
 		check("every checkout got a definite answer (repeating the open ones with the same key)", open == 0,
 			"%d repeated, answered %s; %d still open", repeated, kinds(answers), open),
 	)
@@ -96,4 +96,12 @@ func otherText(m map[Outcome]int) string {
 		return "none other"
 	}
 	return strings.ReplaceAll("other answers: "+kinds(m), "ok ", "2xx ")
+}
+
+// timeoutNote explains the timeout kind when there are any.
+func timeoutNote(m map[Outcome]int, limit time.Duration) string {
+	if m["timeout"] == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (timeout: no answer within the load generator's -timeout %s)", limit)
 }
