@@ -40,6 +40,10 @@ test-profiles:
 tilt-ci:
 	CANTEEN_PROFILE=$(PROFILE) $(TILT) ci -f tilt/Tiltfile --port 0 # no dashboard: make run may hold 10350
 
-# The benchmarks with their baselines (see BENCHMARKS.md); not part of make test.
+# The benchmarks with their baselines: every scenario, once on each profile, a Markdown report
+# per profile on stdout (see BENCHMARKS.md); not part of make test. About 4 minutes a profile.
 bench: setup
-	go run ./e2e/loadgen -scenario all
+	@status=0; for p in $(PROFILES); do \
+		echo "== bench on profile $$p" >&2; \
+		go run ./e2e/loadgen -profile $$p || status=1; \
+	done; exit $$status

@@ -1,79 +1,158 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
+	"log"
+	"net"
 	"net/http"
 	"os/exec"
 	"strings"
+	"time"
+
+	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/canteen/canteen/internal/harness"
 )
 
-// redisBaseline runs redis-benchmark against the profile's Redis: SET, and a Lua stock decrement on
-// one key (the physical limit of a single hot key), 32 connections, no pipelining.
-func redisBaseline(ctx context.Context) string {
+// Baselines are the limits the scenarios are read against, measured in the same run: the raw
+// store, state save and get through one sidecar over HTTP and gRPC, and a service invocation of
+// a trivial handler through two sidecars, one sidecar, and called directly.
+type Baselines struct {
+	Redis         []string   // redis-benchmark's summary lines, or why there are none
+	Capacity      []Capacity // closed loop at -baseline-conns
+	Unloaded      []Step     // the hops and the raw get at a light constant rate, for their added latency
+	unloadedNames []string
+}
+
+// Names of the baselines, used for the ratios.
+const (
+	baseSaveHTTP = "state save, HTTP"
+	baseGetHTTP  = "state get, HTTP"
+	baseSaveGRPC = "state save, gRPC"
+	baseGetGRPC  = "state get, gRPC"
+	baseHop2     = "invoke, two sidecars"
+	baseHop1     = "invoke, one sidecar"
+	baseDirect   = "handler called directly"
+)
+
+// measureBaselines takes every baseline through the bench app's sidecar (and menu's, as the
+// caller's sidecar of the two-sidecar hop).
+func measureBaselines(ctx context.Context, c *http.Client, o options, bench *benchApp, caller *harness.App) (Baselines, error) {
+	var b Baselines
+	b.Redis = redisBaseline(ctx, o)
+	run := func(name string, do func(ctx context.Context, i int) Outcome) Capacity {
+		cp := ClosedLoop(ctx, name, o.baseConns, o.baseTime, progress, do)
+		b.Capacity = append(b.Capacity, cp)
+		return cp
+	}
+	const keys = 1000
+	save := func(ctx context.Context, i int) Outcome {
+		return send(ctx, c, http.MethodPost, bench.app.DaprURL("/v1.0/state/statestore"), fmt.Sprintf(`[{"key":"bench-%d","value":{"n":%d}}]`, i%keys, i), nil)
+	}
+	get := func(ctx context.Context, i int) Outcome {
+		return send(ctx, c, http.MethodGet, bench.app.DaprURL(fmt.Sprintf("/v1.0/state/statestore/bench-%d", i%keys)), "", nil)
+	}
+	run(baseSaveHTTP, save)
+	run(baseGetHTTP, get)
+
+	dapr.SetLogger(log.New(progress, "  ", 0)) // the SDK logs to stdout, where the report goes
+	g, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort("127.0.0.1", fmt.Sprint(bench.app.GRPCPort)))
+	if err != nil {
+		return b, fmt.Errorf("gRPC client of the bench sidecar: %w", err)
+	}
+	defer g.Close()
+	run(baseSaveGRPC, func(ctx context.Context, i int) Outcome {
+		return grpcOutcome(g.SaveState(ctx, "statestore", fmt.Sprintf("bench-%d", i%keys), []byte(fmt.Sprintf(`{"n":%d}`, i)), nil))
+	})
+	run(baseGetGRPC, func(ctx context.Context, i int) Outcome {
+		_, err := g.GetState(ctx, "statestore", fmt.Sprintf("bench-%d", i%keys), nil)
+		return grpcOutcome(err)
+	})
+
+	hop2 := func(ctx context.Context, _ int) Outcome {
+		return send(ctx, c, http.MethodGet, caller.DaprURL("/v1.0/invoke/bench/method/ping"), "", nil)
+	}
+	hop1 := func(ctx context.Context, _ int) Outcome {
+		return send(ctx, c, http.MethodGet, bench.app.URL("ping"), "", nil)
+	}
+	direct := func(ctx context.Context, _ int) Outcome {
+		return send(ctx, c, http.MethodGet, "http://"+bench.addr+"/ping", "", nil)
+	}
+	run(baseHop2, hop2)
+	run(baseHop1, hop1)
+	run(baseDirect, direct)
+
+	// The same calls at a light constant rate: the latency a hop adds when nothing queues.
+	for _, x := range []struct {
+		name string
+		do   func(context.Context, int) Outcome
+	}{{baseGetHTTP, get}, {baseHop2, hop2}, {baseHop1, hop1}, {baseDirect, direct}} {
+		r := Ramp{Name: "unloaded", Target: time.Hour, MaxInFlight: o.maxInFlight, Do: x.do}
+		s := r.runStep(ctx, o.lightRate, 0, int(o.lightRate*o.baseTime.Seconds()), progress, x.name)
+		b.Unloaded = append(b.Unloaded, s)
+		b.unloadedNames = append(b.unloadedNames, x.name)
+	}
+	return b, nil
+}
+
+// grpcOutcome classifies a gRPC call's error.
+func grpcOutcome(err error) Outcome {
+	if err == nil {
+		return ""
+	}
+	return "grpc-error"
+}
+
+// redisBaseline runs redis-benchmark against Redis on its default port, if it is there: SET, and
+// a Lua stock decrement on one key (the physical limit of one hot key), -baseline-conns
+// connections, no pipelining. On a profile without Redis it is whatever Redis is there, if any.
+func redisBaseline(ctx context.Context, o options) []string {
 	if _, err := exec.LookPath("redis-benchmark"); err != nil {
-		return "redis-benchmark not installed (Debian package redis-tools): raw Redis baseline not measured.\n\n"
+		return []string{"redis-benchmark is not installed (Debian package redis-tools): raw Redis not measured"}
+	}
+	if conn, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second); err != nil {
+		return []string{"no Redis on 127.0.0.1:6379 (not part of this profile): raw Redis not measured"}
+	} else {
+		conn.Close()
 	}
 	run := func(args ...string) string {
-		out, err := exec.CommandContext(ctx, "redis-benchmark", append([]string{"-h", "127.0.0.1", "-p", "6379", "-c", "32", "-n", "100000", "-q"}, args...)...).CombinedOutput()
+		base := []string{"-h", "127.0.0.1", "-p", "6379", "-c", fmt.Sprint(o.baseConns), "-n", fmt.Sprint(o.redisRequests), "-q"}
+		out, err := exec.CommandContext(ctx, "redis-benchmark", append(base, args...)...).CombinedOutput()
 		if err != nil {
 			return "failed: " + err.Error()
 		}
+		// The last line is "<command>: <n> requests per second, p50=<t> msec".
 		lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(string(out), "\r", "\n")), "\n")
-		return strings.TrimSpace(lines[len(lines)-1])
+		last := strings.TrimSpace(lines[len(lines)-1])
+		if i := strings.LastIndex(last, ": "); i >= 0 {
+			last = last[i+2:]
+		}
+		return last
 	}
-	set := run("-t", "set")
-	lua := run("EVAL", "return redis.call('DECRBY', KEYS[1], 1)", "1", "canteen:bench:stock")
-	return fmt.Sprintf("Raw Redis (redis-benchmark, 32 connections, no pipelining):\n- SET: %s\n- Lua decrement of one key: %s\n\n", set, lua)
+	fmt.Fprintln(progress, "  baseline redis-benchmark SET and Lua decrement ...")
+	return []string{
+		"SET: " + run("-t", "set"),
+		"Lua decrement of one key (EVAL of DECRBY): " + run("EVAL", "return redis.call('DECRBY', KEYS[1], 1)", "1", "canteen:bench:stock"),
+	}
 }
 
-// sidecarSave saves distinct keys through one sidecar's HTTP state API.
-func sidecarSave(ctx context.Context, c *http.Client, app *harness.App, o options) Result {
-	url := app.DaprURL("/v1.0/state/statestore")
-	return Run(ctx, "raw sidecar state save", o.baseRate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
-		body := fmt.Sprintf(`[{"key":"bench-%d","value":{"n":%d}}]`, i, i)
-		return send(ctx, c, http.MethodPost, url, body)
-	})
+// unloaded returns the named light-rate measurement.
+func (b Baselines) unloaded(name string) (Step, bool) {
+	for i, n := range b.unloadedNames {
+		if n == name {
+			return b.Unloaded[i], true
+		}
+	}
+	return Step{}, false
 }
 
-// sidecarGet reads back keys written by sidecarSave.
-func sidecarGet(ctx context.Context, c *http.Client, app *harness.App, o options) Result {
-	return Run(ctx, "raw sidecar state get", o.baseRate, o.requests, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
-		return send(ctx, c, http.MethodGet, app.DaprURL(fmt.Sprintf("/v1.0/state/statestore/bench-%d", i%1000)), "")
-	})
-}
-
-// send makes one request; any 2xx is success, anything else is its status or error kind.
-func send(ctx context.Context, c *http.Client, method, url, body string) Outcome {
-	return sendWith(ctx, c, method, url, body, nil)
-}
-
-// sendWith is send with request headers.
-func sendWith(ctx context.Context, c *http.Client, method, url, body string, headers map[string]string) Outcome {
-	var rd io.Reader
-	if body != "" {
-		rd = bytes.NewBufferString(body)
+// capacityOf returns the named closed-loop baseline.
+func (b Baselines) capacityOf(name string) Capacity {
+	for _, c := range b.Capacity {
+		if c.Name == name {
+			return c
+		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		return "bad-request"
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return "transport-error"
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode/100 == 2 {
-		return ""
-	}
-	return Outcome(fmt.Sprint(resp.StatusCode))
+	return Capacity{Name: name}
 }

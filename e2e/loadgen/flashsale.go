@@ -1,151 +1,107 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"sync"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/canteen/canteen/internal/harness"
 )
 
-var progress = os.Stderr
+// soldOut is the answer a buyer who came too late gets: 409 with the code sold_out.
+const soldOut Outcome = "409 sold_out"
 
-// stockView is inventory's GET /stock/:store/:dish/:period answer.
-type stockView struct {
-	Restocked, Sold, Reserved, Available int64
-	Holds                                []struct {
-		OrderID  string `json:"order_id"`
-		Quantity int64  `json:"quantity"`
-	} `json:"holds"`
-}
+// flashSaleScenario: one dish with -flash-stock units (in -flash-buckets buckets), -buyers
+// distinct customers checking out one unit each through the order's sidecar, offered as a ramp
+// until every buyer came. The first steps sell the units; the later ones mostly answer sold out.
+func flashSaleScenario(ctx context.Context, c *http.Client, p *harness.Platform, k catalog, sc *sidecars, o options) (*Scenario, error) {
+	s := &Scenario{Name: "flashsale", Unit: "attempt", Target: o.flashP99,
+		About: fmt.Sprintf("one dish, %d units in %d buckets, %d distinct buyers of one unit each through checkout, period %s",
+			o.flashStock, o.flashBuckets, o.buyers, k.period)}
+	store, dishes, err := k.store(ctx, "Flash sale "+k.run, 1, o.flashStock, o.flashBuckets)
+	if err != nil {
+		return nil, err
+	}
+	dish := dishes[0]
+	led := newLedger(c, p.App("order"), k.period)
+	// Every buyer comes, so missed steps do not end this ramp: the buyers run out first, and
+	// sending them at a lower rate after a miss would only take longer.
+	r := Ramp{Name: "flashsale", Start: o.flashStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: max(o.maxSteps, 20),
+		StopAfter: max(o.maxSteps, 20), MaxInFlight: o.maxInFlight, Supply: o.buyers, SendAll: true,
+		Expected: map[Outcome]bool{soldOut: true},
+		Do: func(ctx context.Context, i int) Outcome {
+			a := &Attempt{Customer: fmt.Sprintf("b-%s-%d", k.run, i), Key: "flash", Store: store, Lines: []Line{{Dish: dish, Qty: 1}}}
+			return led.checkout(ctx, i, a)
+		}}
+	s.runRamp(ctx, r, sc, nil)
+	s.StepNoteHeader = "201 / 409 sold_out"
+	for _, st := range s.Steps {
+		s.StepNotes = append(s.StepNotes, fmt.Sprintf("%d / %d", st.Outcomes[""], st.Outcomes[soldOut]))
+	}
 
-// flashSale restocks one dish with o.stock units in the given number of buckets, then has o.buyers
-// distinct orders reserve one unit each at the offered rate. It returns the run and its audit, and
-// fails when the audit shows an oversell or a lost unit: a fast run that breaks an invariant is a
-// failed run.
-func flashSale(ctx context.Context, c *http.Client, inv *harness.App, o options, buckets int) (Result, string, error) {
-	sale := fmt.Sprintf("%d", time.Now().UnixNano())
-	store, dish, period := "bench-store-"+sale, "bench-dish", "2026-11-25.lunch"
-	restock := fmt.Sprintf(`{"store_id":%q,"dish_id":%q,"period":%q,"quantity":%d,"restock_id":"r-%s","buckets":%d}`, store, dish, period, o.stock, sale, buckets)
-	if out := send(ctx, c, http.MethodPost, inv.URL("stock/restock"), restock); out != "" {
-		return Result{}, "", fmt.Errorf("restock: %s", out)
-	}
-	name := "flash sale, plain single key"
-	if buckets > 1 {
-		name = fmt.Sprintf("flash sale, %d buckets", buckets)
-	}
-	var mu sync.Mutex
-	told := map[string]Outcome{} // what each buyer was answered
-	res := Run(ctx, name, o.rate, o.buyers, o.maxInFlight, progress, func(ctx context.Context, i int) Outcome {
-		order := fmt.Sprintf("o-%s-%d", sale, i)
-		out := reserve(ctx, c, inv, order, store, dish, period)
-		mu.Lock()
-		told[order] = out
-		mu.Unlock()
-		return out
-	})
-
-	var v stockView
-	if err := getJSON(ctx, c, inv.URL(fmt.Sprintf("stock/%s/%s/%s", store, dish, period)), &v); err != nil {
-		return res, "", fmt.Errorf("audit: %w", err)
-	}
-	// Every hold must belong to a buyer told "reserved", or to one whose answer was lost (a 5xx or
-	// a timeout under overload: the hold stands and a retry with the same order id gets it); never
-	// to a buyer told "sold out". Units must add up and none be sold twice.
-	var ambiguous int
-	for _, h := range v.Holds {
-		out, known := told[h.OrderID]
-		switch {
-		case !known:
-			return res, "", fmt.Errorf("%s: a hold of %s, an order nobody placed", name, h.OrderID)
-		case out == "":
-		case out == "sold_out":
-			return res, "", fmt.Errorf("%s: %s holds a unit but was told sold out", name, h.OrderID)
-		default:
-			ambiguous++
+	// What the ramp answered, before any repeat; units remained until the stock-th success was
+	// answered (or to the end, if fewer were).
+	var (
+		others     = map[Outcome]int{}
+		whileUnits = map[Outcome]int{} // 5xx and timeouts answered while units remained
+		told       []time.Time         // when each success was answered
+	)
+	for _, a := range led.attempts {
+		if a.Outcome == "" {
+			told = append(told, a.Done)
 		}
 	}
-	audit := fmt.Sprintf("%d held of %d (%d told reserved, %d whose answer was lost to a 5xx/timeout), available %d",
-		v.Reserved, v.Restocked, res.Outcomes[""], ambiguous, v.Available)
-	if v.Restocked != int64(o.stock) || v.Sold+v.Reserved+v.Available != v.Restocked || v.Available < 0 ||
-		int64(len(v.Holds)) != v.Reserved || int64(res.Outcomes[""]+ambiguous) != v.Reserved {
-		return res, audit, fmt.Errorf("%s: invariant broken: %s", name, audit)
+	slices.SortFunc(told, func(x, y time.Time) int { return x.Compare(y) })
+	for _, a := range led.attempts {
+		if a.Outcome == "" || a.Outcome == soldOut {
+			continue
+		}
+		others[a.Outcome]++
+		if !definite(a.Outcome) && (len(told) < o.flashStock || a.Done.Before(told[o.flashStock-1])) {
+			whileUnits[a.Outcome]++
+		}
 	}
-	return res, audit, nil
+	repeated, open, answers := led.settle(ctx, 10)
+	created := len(led.created())
+
+	v, err := k.stock(ctx, store, dish)
+	if err != nil {
+		s.Audit = append(s.Audit, check("the dish's stock is readable", false, "%v", err))
+		return s, nil
+	}
+	held := v.Sold + v.Reserved
+	wantHeld := int64(min(o.flashStock, o.buyers))
+	s.Audit = append(s.Audit,
+		check("exactly the stock sold or held", held == wantHeld,
+			"%d units held or sold of %d; %d orders created (%d told 201 during the ramp, %d more when the %d open answers were repeated)",
+			held, o.flashStock, created, len(told), created-len(told), repeated),
+		check("0 oversold", held <= v.Restocked && int64(created) <= int64(o.flashStock) && v.Available >= 0,
+			"restocked %d, held %d, available %d, orders %d", v.Restocked, held, v.Available, created),
+		check("only 201 or 409 sold_out answered", len(others) == 0, "%s", otherText(others)),
+		check("no 503 (nor any 5xx or timeout) while units remained", len(whileUnits) == 0,
+			"before the %d-th unit was sold: %s%s", o.flashStock, otherText(whileUnits), timeoutNote(whileUnits, o.timeout)),
+		check("every checkout got a definite answer (repeating the open ones with the same key)", open == 0,
+			"%d repeated, answered %s; %d still open", repeated, kinds(answers), open),
+	)
+	s.Audit = append(s.Audit, led.auditStock(ctx, k, map[[2]string]int64{{store, dish}: int64(o.flashStock)}, open)...)
+	s.Audit = append(s.Audit, led.readable(ctx))
+	return s, nil
 }
 
-// reserve asks inventory for one unit for order.
-func reserve(ctx context.Context, c *http.Client, inv *harness.App, order, store, dish, period string) Outcome {
-	body := fmt.Sprintf(`{"order_id":%q,"items":[{"store_id":%q,"dish_id":%q,"period":%q,"quantity":1}]}`, order, store, dish, period)
-	if out := send(ctx, c, http.MethodPost, inv.URL("reservations"), body); out != "409" {
-		return out
+func otherText(m map[Outcome]int) string {
+	if len(m) == 0 {
+		return "none other"
 	}
-	return "sold_out"
+	return strings.ReplaceAll("other answers: "+kinds(m), "ok ", "2xx ")
 }
 
-func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
+// timeoutNote explains the timeout kind when there are any.
+func timeoutNote(m map[Outcome]int, limit time.Duration) string {
+	if m["timeout"] == 0 {
+		return ""
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(raw))
-	}
-	return json.Unmarshal(raw, v)
-}
-
-func postJSON(ctx context.Context, c *http.Client, url, body string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("POST %s: %d %s", url, resp.StatusCode, bytes.TrimSpace(raw))
-	}
-	return json.Unmarshal(raw, v)
-}
-
-// checkoutID places an order and returns its id, or the outcome of a refusal.
-func checkoutID(ctx context.Context, c *http.Client, url, body string, headers map[string]string) (string, Outcome) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewBufferString(body))
-	if err != nil {
-		return "", "bad-request"
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return "", "transport-error"
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return "", Outcome(fmt.Sprint(resp.StatusCode))
-	}
-	var o struct{ ID string }
-	if json.Unmarshal(raw, &o) != nil || o.ID == "" {
-		return "", "bad-answer"
-	}
-	return o.ID, ""
+	return fmt.Sprintf(" (timeout: no answer within the load generator's -timeout %s)", limit)
 }

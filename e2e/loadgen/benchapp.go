@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/canteen/canteen/internal/harness"
+)
+
+// benchApp is the load generator's own app behind its own sidecar, "bench": the trivial handler
+// of the invocation baselines (/ping), and a subscriber of the orders topic, as any service would
+// be, that records for each order.created how long after the order's write (the event's At,
+// stamped by the order service as it writes the order) the event reached it. Its sidecar also
+// serves the raw state baselines, so that the apps' sidecars count only the scenarios' work.
+type benchApp struct {
+	mu      sync.Mutex
+	arrived map[string]time.Duration
+	app     *harness.App
+	addr    string
+	srv     *http.Server
+}
+
+// orderEvent is the part of an order event (services/internal/event, schema in its schema
+// folder) the probe reads: as any subscriber in any language would, from the JSON.
+type orderEvent struct {
+	Type    string    `json:"type"`
+	OrderID string    `json:"order_id"`
+	At      time.Time `json:"at"`
+}
+
+func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/ping":
+		w.Write([]byte("pong"))
+	case "/dapr/subscribe":
+		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]`)
+	case "/orders":
+		var ce struct{ Data orderEvent }
+		if json.NewDecoder(r.Body).Decode(&ce) == nil && ce.Data.Type == "order.created" {
+			lat := time.Since(ce.Data.At)
+			b.mu.Lock()
+			if _, dup := b.arrived[ce.Data.OrderID]; !dup {
+				b.arrived[ce.Data.OrderID] = lat
+			}
+			b.mu.Unlock()
+		}
+		fmt.Fprint(w, `{"status":"SUCCESS"}`)
+	default: // /healthz
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// startBenchApp serves the bench app on a free port and attaches its sidecar.
+func startBenchApp(ctx context.Context, p *harness.Platform) (*benchApp, error) {
+	b := &benchApp{arrived: map[string]time.Duration{}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b.addr = ln.Addr().String()
+	b.srv = &http.Server{Handler: b}
+	go b.srv.Serve(ln)
+	if b.app, err = p.Attach(ctx, "bench", ln.Addr().(*net.TCPAddr).Port); err != nil {
+		b.srv.Close()
+		return nil, fmt.Errorf("bench sidecar: %w", err)
+	}
+	return b, nil
+}
+
+// EventLatency is how long created orders' events took to reach the probe.
+type EventLatency struct {
+	Latency Latency
+	Missing int // created orders whose order.created never arrived within the wait
+}
+
+// eventLatency waits up to wait for every order's order.created and summarizes the arrivals.
+func (b *benchApp) eventLatency(ctx context.Context, orders []string, wait time.Duration) EventLatency {
+	deadline := time.Now().Add(wait)
+	for {
+		var lats []time.Duration
+		b.mu.Lock()
+		for _, id := range orders {
+			if l, ok := b.arrived[id]; ok {
+				lats = append(lats, l)
+			}
+		}
+		b.mu.Unlock()
+		missing := len(orders) - len(lats)
+		if missing == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			slices.Sort(lats)
+			return EventLatency{Latency: Summarize(lats), Missing: missing}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/canteen/canteen/internal/harness"
+)
+
+// Ops counts what sidecars did, by kind, from the deltas of their Prometheus counters (daprd
+// 1.18.2, checked against a real sidecar):
+//   - state operations: dapr_component_state_count{operation=get|set|delete|bulk_get|bulk_delete|transaction|query}
+//   - publishes: dapr_component_pubsub_egress_count (and its bulk event count)
+//   - deliveries to subscribers: dapr_component_pubsub_ingress_count
+//   - invocations an app made of another app: dapr_runtime_service_invocation_req_sent_total
+//     (only calls that leave the sidecar count there: a client's call into the sidecar's own app
+//     does not)
+//   - jobs API calls (schedule, get, delete a job): dapr_grpc_io_client_completed_rpcs of the
+//     scheduler's ScheduleJob/GetJob/DeleteJob methods
+type Ops struct {
+	State    map[string]float64 // by operation
+	Invoke   float64
+	Publish  float64
+	Delivery float64
+	Jobs     float64
+}
+
+// OpsOf classifies the counter deltas of one sidecar.
+func OpsOf(delta []Sample) Ops {
+	o := Ops{State: map[string]float64{}}
+	for _, s := range delta {
+		l := s.Labels
+		switch s.Name {
+		case "dapr_component_state_count":
+			o.State[l["operation"]] += s.Value
+		case "dapr_component_pubsub_egress_count", "dapr_component_pubsub_egress_bulk_event_count":
+			o.Publish += s.Value
+		case "dapr_component_pubsub_ingress_count", "dapr_component_pubsub_ingress_bulk_event_count":
+			o.Delivery += s.Value
+		case "dapr_runtime_service_invocation_req_sent_total":
+			o.Invoke += s.Value
+		case "dapr_grpc_io_client_completed_rpcs":
+			if m := l["grpc_client_method"]; strings.Contains(m, "Scheduler/") && strings.Contains(m, "Job") {
+				o.Jobs += s.Value
+			}
+		}
+	}
+	return o
+}
+
+// Add returns the sum of two counts.
+func (o Ops) Add(p Ops) Ops {
+	sum := Ops{State: map[string]float64{}, Invoke: o.Invoke + p.Invoke,
+		Publish: o.Publish + p.Publish, Delivery: o.Delivery + p.Delivery, Jobs: o.Jobs + p.Jobs}
+	for k, v := range o.State {
+		sum.State[k] += v
+	}
+	for k, v := range p.State {
+		sum.State[k] += v
+	}
+	return sum
+}
+
+// N is the sidecar operations the apps asked for: state operations, invocations of other apps,
+// publishes and jobs calls (not the client's own call, nor deliveries, which are the sidecars'
+// side of a publish).
+func (o Ops) N() float64 {
+	n := o.Invoke + o.Publish + o.Jobs
+	for _, v := range o.State {
+		n += v
+	}
+	return n
+}
+
+// StateKinds are the state operations in report order; others found are appended.
+var StateKinds = []string{"get", "bulk_get", "set", "delete", "bulk_delete", "transaction", "query"}
+
+// sidecars scrapes the metrics of a set of sidecars.
+type sidecars struct {
+	c     *http.Client
+	apps  []string
+	ports map[string]int
+}
+
+// newSidecars finds each app's sidecar metrics port. The harness keeps it unexported, so it is
+// read from the sidecar's command line (--metrics-port), found by its --dapr-http-port.
+func newSidecars(c *http.Client, apps []*harness.App) (*sidecars, error) {
+	s := &sidecars{c: c, ports: map[string]int{}}
+	for _, a := range apps {
+		port, err := metricsPort(a.HTTPPort)
+		if err != nil {
+			return nil, fmt.Errorf("metrics port of %s's sidecar: %w", a.ID, err)
+		}
+		s.apps, s.ports[a.ID] = append(s.apps, a.ID), port
+	}
+	return s, nil
+}
+
+// scrape reads every sidecar's metrics; a sidecar that cannot be read is left out (its delta is
+// then zero) and reported on stderr.
+func (s *sidecars) scrape(ctx context.Context) map[string]Metrics {
+	out := map[string]Metrics{}
+	for _, app := range s.apps {
+		a, err := call(ctx, s.c, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", s.ports[app]), "", nil)
+		if err == nil && a.Status != http.StatusOK {
+			err = fmt.Errorf("status %d", a.Status)
+		}
+		var m Metrics
+		if err == nil {
+			m, err = ParseMetrics(string(a.Body))
+		}
+		if err != nil {
+			fmt.Fprintf(progress, "  metrics of %s's sidecar: %v\n", app, err)
+			continue
+		}
+		out[app] = m
+	}
+	return out
+}
+
+// opsBetween is what each sidecar did between two scrapes.
+func (s *sidecars) opsBetween(before, after map[string]Metrics) map[string]Ops {
+	out := map[string]Ops{}
+	for _, app := range s.apps {
+		out[app] = OpsOf(Delta(before[app], after[app]))
+	}
+	return out
+}
+
+// metricsPort finds the daprd whose --dapr-http-port is httpPort in /proc and returns its
+// --metrics-port.
+func metricsPort(httpPort int) (int, error) {
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range cmdlines {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if port, ok := MetricsPortFromArgs(strings.Split(string(raw), "\x00"), httpPort); ok {
+			return port, nil
+		}
+	}
+	return 0, fmt.Errorf("no daprd with --dapr-http-port %d found in /proc", httpPort)
+}
+
+// MetricsPortFromArgs returns the --metrics-port of a daprd command line whose
+// --dapr-http-port is httpPort.
+func MetricsPortFromArgs(args []string, httpPort int) (int, bool) {
+	if len(args) == 0 || filepath.Base(args[0]) != "daprd" {
+		return 0, false
+	}
+	flag := func(name string) string {
+		for i, a := range args {
+			if a == name && i+1 < len(args) {
+				return args[i+1]
+			}
+			if v, ok := strings.CutPrefix(a, name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	if flag("--dapr-http-port") != strconv.Itoa(httpPort) {
+		return 0, false
+	}
+	port, err := strconv.Atoi(flag("--metrics-port"))
+	return port, err == nil
+}
+
+// stateKinds lists the state operations present in any of the counts, in report order.
+func stateKinds(all ...Ops) []string {
+	kinds := slices.Clone(StateKinds)
+	for _, o := range all {
+		for k := range o.State {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	slices.Sort(kinds[len(StateKinds):])
+	return kinds
+}

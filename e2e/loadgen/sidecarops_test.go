@@ -1,0 +1,71 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func sample(name string, v float64, labels ...string) Sample {
+	l := map[string]string{}
+	for i := 0; i+1 < len(labels); i += 2 {
+		l[labels[i]] = labels[i+1]
+	}
+	return Sample{Series: Series{Name: name, Labels: l}, Value: v}
+}
+
+func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
+	delta := []Sample{
+		sample("dapr_component_state_count", 3, "operation", "get", "success", "true"),
+		sample("dapr_component_state_count", 1, "operation", "get", "success", "false"),
+		sample("dapr_component_state_count", 2, "operation", "set", "success", "true"),
+		sample("dapr_component_state_count", 1, "operation", "bulk_get", "success", "true"),
+		sample("dapr_component_pubsub_egress_count", 1, "topic", "orders"),
+		sample("dapr_component_pubsub_ingress_count", 2, "topic", "stock"),
+		sample("dapr_runtime_service_invocation_req_sent_total", 2, "dst_app_id", "inventory"),
+		sample("dapr_runtime_service_invocation_req_sent_total", 1, "dst_app_id", "menu"),
+		sample("dapr_grpc_io_client_completed_rpcs", 1, "grpc_client_method", "/dapr.proto.scheduler.v1.Scheduler/ScheduleJob"),
+		sample("dapr_grpc_io_client_completed_rpcs", 9, "grpc_client_method", "/dapr.proto.internals.v1.ServiceInvocation/CallLocal"),
+		sample("dapr_http_server_request_count", 40, "method", "POST"),
+	}
+	o := OpsOf(delta)
+	assert.Equal(t, map[string]float64{"get": 4, "set": 2, "bulk_get": 1}, o.State)
+	assert.Equal(t, 3.0, o.Invoke, "calls to other apps")
+	assert.Equal(t, 1.0, o.Publish)
+	assert.Equal(t, 2.0, o.Delivery)
+	assert.Equal(t, 1.0, o.Jobs)
+	assert.Equal(t, 4+2+1+3+1+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
+}
+
+func TestOpsAdd(t *testing.T) {
+	a := Ops{State: map[string]float64{"get": 1}, Invoke: 1}
+	b := Ops{State: map[string]float64{"get": 2, "set": 1}, Jobs: 1}
+	sum := Ops{}.Add(a).Add(b)
+	assert.Equal(t, map[string]float64{"get": 3, "set": 1}, sum.State)
+	assert.Equal(t, 6.0, sum.N())
+	assert.Equal(t, map[string]float64{"get": 1}, a.State, "Add leaves its operands alone")
+}
+
+func TestMetricsPortFromArgs(t *testing.T) {
+	daprd := []string{"/root/.dapr/bin/daprd", "--app-id", "menu", "--dapr-http-port", "40001", "--metrics-port", "40005"}
+	cases := []struct {
+		name string
+		args []string
+		http int
+		port int
+		ok   bool
+	}{
+		{"its sidecar", daprd, 40001, 40005, true},
+		{"another sidecar", daprd, 40002, 0, false},
+		{"not daprd", append([]string{"/usr/bin/something"}, daprd[1:]...), 40001, 0, false},
+		{"flags with =", []string{"daprd", "--dapr-http-port=40001", "--metrics-port=9", ""}, 40001, 9, true},
+		{"empty", nil, 40001, 0, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			port, ok := MetricsPortFromArgs(tc.args, tc.http)
+			assert.Equal(t, tc.ok, ok)
+			assert.Equal(t, tc.port, port)
+		})
+	}
+}
