@@ -16,7 +16,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
 )
 
 // settleWithin bounds "the reconciler settles it": dapr.yaml runs payment's job every 2 s and asks

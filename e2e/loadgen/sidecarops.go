@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/canteen/canteen/internal/harness"
@@ -83,21 +80,15 @@ var StateKinds = []string{"get", "bulk_get", "set", "delete", "bulk_delete", "tr
 
 // sidecars scrapes the metrics of a set of sidecars.
 type sidecars struct {
-	c     *http.Client
-	apps  []string
-	ports map[string]int
+	c    *http.Client
+	apps []string
+	urls map[string]string
 }
 
-// newSidecars finds each app's sidecar metrics port. The harness keeps it unexported, so it is
-// read from the sidecar's command line (--metrics-port), found by its --dapr-http-port.
 func newSidecars(c *http.Client, apps []*harness.App) (*sidecars, error) {
-	s := &sidecars{c: c, ports: map[string]int{}}
+	s := &sidecars{c: c, urls: map[string]string{}}
 	for _, a := range apps {
-		port, err := metricsPort(a.HTTPPort)
-		if err != nil {
-			return nil, fmt.Errorf("metrics port of %s's sidecar: %w", a.ID, err)
-		}
-		s.apps, s.ports[a.ID] = append(s.apps, a.ID), port
+		s.apps, s.urls[a.ID] = append(s.apps, a.ID), a.MetricsURL()
 	}
 	return s, nil
 }
@@ -107,7 +98,7 @@ func newSidecars(c *http.Client, apps []*harness.App) (*sidecars, error) {
 func (s *sidecars) scrape(ctx context.Context) map[string]Metrics {
 	out := map[string]Metrics{}
 	for _, app := range s.apps {
-		a, err := call(ctx, s.c, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", s.ports[app]), "", nil)
+		a, err := call(ctx, s.c, http.MethodGet, s.urls[app], "", nil)
 		if err == nil && a.Status != http.StatusOK {
 			err = fmt.Errorf("status %d", a.Status)
 		}
@@ -131,46 +122,6 @@ func (s *sidecars) opsBetween(before, after map[string]Metrics) map[string]Ops {
 		out[app] = OpsOf(Delta(before[app], after[app]))
 	}
 	return out
-}
-
-// metricsPort finds the daprd whose --dapr-http-port is httpPort in /proc and returns its
-// --metrics-port.
-func metricsPort(httpPort int) (int, error) {
-	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, f := range cmdlines {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		if port, ok := MetricsPortFromArgs(strings.Split(string(raw), "\x00"), httpPort); ok {
-			return port, nil
-		}
-	}
-	return 0, fmt.Errorf("no daprd with --dapr-http-port %d found in /proc", httpPort)
-}
-
-// MetricsPortFromArgs returns the --metrics-port of a daprd command line whose
-// --dapr-http-port is httpPort.
-func MetricsPortFromArgs(args []string, httpPort int) (int, bool) {
-	if len(args) == 0 || filepath.Base(args[0]) != "daprd" {
-		return 0, false
-	}
-	flag := func(name string) string {
-		for i, a := range args {
-			if a == name && i+1 < len(args) {
-				return args[i+1]
-			}
-			if v, ok := strings.CutPrefix(a, name+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
-	if flag("--dapr-http-port") != strconv.Itoa(httpPort) {
-		return 0, false
-	}
-	port, err := strconv.Atoi(flag("--metrics-port"))
-	return port, err == nil
 }
 
 // stateKinds lists the state operations present in any of the counts, in report order.

@@ -45,27 +45,3 @@ func TestOpsAdd(t *testing.T) {
 	assert.Equal(t, 6.0, sum.N())
 	assert.Equal(t, map[string]float64{"get": 1}, a.State, "Add leaves its operands alone")
 }
-
-func TestMetricsPortFromArgs(t *testing.T) {
-	daprd := []string{"/root/.dapr/bin/daprd", "--app-id", "menu", "--dapr-http-port", "40001", "--metrics-port", "40005"}
-	cases := []struct {
-		name string
-		args []string
-		http int
-		port int
-		ok   bool
-	}{
-		{"its sidecar", daprd, 40001, 40005, true},
-		{"another sidecar", daprd, 40002, 0, false},
-		{"not daprd", append([]string{"/usr/bin/something"}, daprd[1:]...), 40001, 0, false},
-		{"flags with =", []string{"daprd", "--dapr-http-port=40001", "--metrics-port=9", ""}, 40001, 9, true},
-		{"empty", nil, 40001, 0, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			port, ok := MetricsPortFromArgs(tc.args, tc.http)
-			assert.Equal(t, tc.ok, ok)
-			assert.Equal(t, tc.port, port)
-		})
-	}
-}

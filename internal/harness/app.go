@@ -22,6 +22,9 @@ func (a *App) DaprURL(path string) string {
 	return fmt.Sprintf("http://127.0.0.1:%d/%s", a.HTTPPort, trimSlash(path))
 }
 
+// MetricsURL is the sidecar's Prometheus endpoint.
+func (a *App) MetricsURL() string { return fmt.Sprintf("http://127.0.0.1:%d/metrics", a.metricsPort) }
+
 // StartApp starts the app's binary and waits for its health endpoint.
 func (a *App) StartApp(ctx context.Context) error {
 	var err error
