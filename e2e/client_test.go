@@ -16,6 +16,7 @@ var httpClient = &http.Client{Timeout: 30 * time.Second}
 // response is an HTTP answer with its body read.
 type response struct {
 	Status int
+	Header http.Header
 	Body   []byte
 }
 
@@ -62,7 +63,7 @@ func tryCallWith(method, url string, body any, headers map[string]string) (respo
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	return response{Status: resp.StatusCode, Body: raw}, err
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: raw}, err
 }
 
 // decode unmarshals the body into a fresh T, failing the test when it is not that JSON.

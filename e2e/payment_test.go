@@ -40,7 +40,9 @@ func unpaidOrder(t *testing.T) order {
 	r, err := checkout(customer, uuid.NewString(), orderBody(store, dish, 1))
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
-	return decode[order](t, r)
+	o := decode[order](t, r)
+	paymentLedger.add(o, store, dish)
+	return o
 }
 
 func createPayment(orderID, customer string) (response, error) {

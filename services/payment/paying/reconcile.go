@@ -2,7 +2,6 @@ package paying
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -164,20 +163,27 @@ func (r *Reconciler) visit(ctx context.Context, in Intent, found bool, now time.
 // settle asks the provider about an intent that has waited too long and applies its answer.
 func (r *Reconciler) settle(ctx context.Context, in Intent, now time.Time, rep *Report) error {
 	s := r.svc
-	n, err := s.provider.Payment(ctx, in.OrderID)
-	switch {
-	case errors.Is(err, ErrNoProviderPayment) && in.Status == Creating:
-		if _, err := s.open(ctx, in); err != nil { // the creation the provider never got
+	var out Intent
+	if in.Status == Creating {
+		// The provider may never have got the creation, or its answer was lost: create again.
+		// The provider's create is idempotent by order id and answers the payment it holds, so
+		// no lookup first. A lookup of a payment the provider never got is a 404, which Dapr's
+		// breaker counts as a failure like any non-2xx answer: a few such intents kept the
+		// breaker open after the provider came back (seen in the e2e suite).
+		o, err := s.open(ctx, in)
+		if err != nil {
 			return err
 		}
 		rep.Resumed++
-		return nil
-	case err != nil:
-		return err
-	}
-	out, err := s.learn(ctx, in.OrderID, n)
-	if err != nil {
-		return err
+		out = o
+	} else {
+		n, err := s.provider.Payment(ctx, in.TxnID)
+		if err != nil {
+			return err
+		}
+		if out, err = s.learn(ctx, in.OrderID, n); err != nil {
+			return err
+		}
 	}
 	if out.Status != in.Status {
 		rep.Settled++

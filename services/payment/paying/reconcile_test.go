@@ -128,7 +128,8 @@ func TestLastReportBeforeAnySweepIsNotFound(t *testing.T) {
 }
 
 // The provider took the creation but its answer was lost (a crash, a timeout): the reconciler
-// learns the payment by reading it, without its pay token; the customer's repeat gets the token.
+// creates again, which the provider answers with the payment it holds, pay token included; the
+// customer's repeat gets the token too.
 func TestAPaymentLearntByTheReconcilerStillGivesTheCustomerItsPayToken(t *testing.T) {
 	f := newFixture()
 	ctx := context.Background()
@@ -144,7 +145,8 @@ func TestAPaymentLearntByTheReconcilerStillGivesTheCustomerItsPayToken(t *testin
 	require.NoError(t, err)
 	in := f.intent(t, "o1")
 	assert.Equal(t, paying.Pending, in.Status)
-	assert.Empty(t, in.PayToken, "a read carries no token")
+	assert.Equal(t, "tok-o1", in.PayToken, "the repeated creation answers the token")
+	assert.Equal(t, 2, f.provider.Creates, "created again, not looked up: a lookup's 404 would count against the breaker")
 
 	in, created, err := f.svc.Create(ctx, "o1", "c1")
 	require.NoError(t, err)

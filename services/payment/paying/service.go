@@ -62,8 +62,10 @@ type Orders interface {
 type Provider interface {
 	// Create creates (or answers the existing) payment of the order: ErrAmountConflict for one of another amount.
 	Create(ctx context.Context, orderID string, amountCents int64) (Notice, error)
-	// Payment reads the order's payment: ErrNoProviderPayment when it holds none.
-	Payment(ctx context.Context, orderID string) (Notice, error)
+	// Payment reads the payment txnID: ErrNoProviderPayment when the provider holds none.
+	// (By transaction, not by order: Dapr keys a breaker by the invoked path, and a lookup's 404
+	// on the path creations share would count against the breaker that guards them.)
+	Payment(ctx context.Context, txnID string) (Notice, error)
 	// Refund refunds amountCents of the payment txnID: ErrRefundRefused.
 	Refund(ctx context.Context, txnID, refundID string, amountCents int64) error
 }

@@ -59,15 +59,15 @@ func (p *Peers) Create(ctx context.Context, orderID string, amountCents int64) (
 	return notice(pay), nil
 }
 
-// Payment reads the order's payment at the provider.
-func (p *Peers) Payment(ctx context.Context, orderID string) (paying.Notice, error) {
+// Payment reads a payment at the provider.
+func (p *Peers) Payment(ctx context.Context, txnID string) (paying.Notice, error) {
 	var pay paysimapi.Payment
-	err := p.Client.Invoke(ctx, p.PaysimApp, http.MethodGet, paysimapi.PaymentByOrderPath(orderID), nil, &pay)
+	err := p.Client.Invoke(ctx, p.PaysimApp, http.MethodGet, paysimapi.PaymentPath(txnID), nil, &pay)
 	switch {
 	case invoke.CodeOf(err) == apierr.CodeNotFound:
 		return paying.Notice{}, paying.ErrNoProviderPayment
 	case err != nil:
-		return paying.Notice{}, unavailable("read payment of "+orderID, err)
+		return paying.Notice{}, unavailable("read payment "+txnID, err)
 	}
 	return notice(pay), nil
 }

@@ -91,15 +91,15 @@ func TestProviderCallsSendTheContractAndMapItsCodes(t *testing.T) {
 			assert.ErrorIs(t, err, paying.ErrProviderUnavailable)
 		})
 	}
-	t.Run("read by order", func(t *testing.T) {
+	t.Run("read by transaction", func(t *testing.T) {
 		var f fakeSidecar
-		n, err := f.peers(t, 200, payment).Payment(ctx, "o1")
+		n, err := f.peers(t, 200, payment).Payment(ctx, "t1")
 		require.NoError(t, err)
 		assert.Equal(t, "t1", n.TxnID)
-		assert.Equal(t, "GET /v1.0/invoke/paysim/method/v1/payments?merchant_order_id=o1", f.method+" "+f.uri)
-		_, err = f.peers(t, 404, refusal("not_found")).Payment(ctx, "o1")
+		assert.Equal(t, "GET /v1.0/invoke/paysim/method/v1/payments/t1", f.method+" "+f.uri)
+		_, err = f.peers(t, 404, refusal("not_found")).Payment(ctx, "t1")
 		assert.ErrorIs(t, err, paying.ErrNoProviderPayment)
-		_, err = f.peers(t, 503, refusal("unavailable")).Payment(ctx, "o1")
+		_, err = f.peers(t, 503, refusal("unavailable")).Payment(ctx, "t1")
 		assert.ErrorIs(t, err, paying.ErrProviderUnavailable)
 	})
 	t.Run("refund", func(t *testing.T) {

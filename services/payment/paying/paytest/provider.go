@@ -53,15 +53,20 @@ func (p *Provider) Create(_ context.Context, orderID string, amount int64) (payi
 	return *n, nil
 }
 
-// Payment reads the order's payment (without its pay token, as the contract's GET answers).
-func (p *Provider) Payment(_ context.Context, orderID string) (paying.Notice, error) {
+// Payment reads a payment (without its pay token, as the contract's GET answers).
+func (p *Provider) Payment(_ context.Context, txnID string) (paying.Notice, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.Down {
 		return paying.Notice{}, paying.ErrProviderUnavailable
 	}
-	n, ok := p.payments[orderID]
-	if !ok {
+	var n *paying.Notice
+	for _, c := range p.payments {
+		if c.TxnID == txnID {
+			n = c
+		}
+	}
+	if n == nil {
 		return paying.Notice{}, paying.ErrNoProviderPayment
 	}
 	out := *n
