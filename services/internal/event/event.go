@@ -72,6 +72,18 @@ type Item struct {
 	PriceCents int64  `json:"price_cents"`
 }
 
+// EventType and EventTime name an event in its record's outbox (services/internal/outbox).
+func (e Order) EventType() string { return e.Type }
+
+// EventTime is when the change the event announces was written.
+func (e Order) EventTime() time.Time { return e.At }
+
+// EventType names the event in its intent's outbox (services/internal/outbox).
+func (e Payment) EventType() string { return e.Type }
+
+// EventTime is when the change the event announces was written.
+func (e Payment) EventTime() time.Time { return e.At }
+
 // Payment is an order's payment after a change. Consumers deduplicate on (OrderID, Type): a
 // payment reaches each of these states at most once. AmountCents is integer cents, the order's
 // total when the payment was created. Reason says why, for a failure or a refund ("" otherwise).

@@ -45,10 +45,17 @@ func TestSubscriptionList(t *testing.T) {
 func TestOrderEvents(t *testing.T) {
 	a := newAPI(t, nil)
 	a.restock("rice", 10, 2)
-	for _, o := range []string{"cancelled", "expired", "paid", "created"} {
+	for _, o := range []string{"cancelled", "expired", "paid", "refunded", "created"} {
 		status, body, _ := a.do(http.MethodPost, "/reservations", map[string]any{"order_id": o, "items": []any{item("rice", 2)}})
 		require.Equal(t, http.StatusCreated, status, "%v", body)
 	}
+	// A payment confirms by request (the order service's saga), not by event.
+	for _, o := range []string{"paid", "refunded"} {
+		status, body, _ := a.do(http.MethodPost, "/reservations/"+o+"/confirm", nil)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+	}
+	paidCancel := orderEvent(event.OrderCancelled, "refunded", 2)
+	paidCancel.TxnID = "txn-1"
 	status, body, _ := a.do(http.MethodPost, "/reservations", map[string]any{"order_id": "greedy", "items": []any{item("rice", 100)}})
 	require.Equal(t, http.StatusConflict, status, "%v", body)
 	steps := []struct {
@@ -59,14 +66,16 @@ func TestOrderEvents(t *testing.T) {
 		{"cancelled", orderEvent(event.OrderCancelled, "cancelled", 2), "SUCCESS"},
 		{"cancelled, redelivered", orderEvent(event.OrderCancelled, "cancelled", 2), "SUCCESS"},
 		{"expired", orderEvent(event.OrderExpired, "expired", 2), "SUCCESS"},
-		{"paid", orderEvent(event.OrderPaid, "paid", 2), "SUCCESS"},
-		{"paid, redelivered", orderEvent(event.OrderPaid, "paid", 2), "SUCCESS"},
+		{"paid: confirmed by request already, not by the event", orderEvent(event.OrderPaid, "paid", 2), "SUCCESS"},
+		{"paid of an order never reserved: not inventory's business either", orderEvent(event.OrderPaid, "ghost", 2), "SUCCESS"},
 		{"created: not inventory's business", orderEvent(event.OrderCreated, "created", 2), "SUCCESS"},
 		{"unknown type", orderEvent("order.teleported", "created", 2), "SUCCESS"},
-		{"cancel after pay: the sale stands, the disagreement is dead-lettered", orderEvent(event.OrderCancelled, "paid", 2), "DROP"},
-		{"pay after cancel: the release stands, the disagreement is dead-lettered", orderEvent(event.OrderPaid, "cancelled", 2), "DROP"},
-		{"pay of an order never reserved", orderEvent(event.OrderPaid, "ghost", 2), "DROP"},
-		{"pay of a sold-out order", orderEvent(event.OrderPaid, "greedy", 100), "DROP"},
+		{"cancel of a paid order (txn_id): its refund_due gives the units back", paidCancel, "SUCCESS"},
+		{"refund due: the sold units back on sale", orderEvent(event.OrderRefundDue, "refunded", 2), "SUCCESS"},
+		{"refund due, redelivered", orderEvent(event.OrderRefundDue, "refunded", 2), "SUCCESS"},
+		{"refund due of an order never reserved: nothing to give back", orderEvent(event.OrderRefundDue, "ghost", 2), "SUCCESS"},
+		{"refund due with a bad order id", orderEvent(event.OrderRefundDue, "x/1", 2), "DROP"},
+		{"cancel after pay without a payment: the sale stands, the disagreement is dead-lettered", orderEvent(event.OrderCancelled, "paid", 2), "DROP"},
 		{"data not an object", `"hello"`, "DROP"},
 		{"quantity as text", `{"type":"order.cancelled","order_id":"x","items":[{"dish_id":"rice","quantity":"2"}]}`, "DROP"},
 		{"cancel of unknown order with a bad period", event.Order{Type: event.OrderCancelled, OrderID: "x1", StoreID: "s1", Period: "noon", Items: []event.Item{{DishID: "rice", Quantity: 1}}}, "DROP"},
@@ -80,14 +89,14 @@ func TestOrderEvents(t *testing.T) {
 	assert.Equal(t, "DROP", body["status"], "an envelope without data")
 
 	s := a.stock("rice")
-	assert.EqualValues(t, 2, s["sold"], "paid once, though delivered twice")
+	assert.EqualValues(t, 2, s["sold"], "the paid order's units; the refunded order's given back once")
 	assert.EqualValues(t, 2, s["reserved"], "only the created order still holds")
-	assert.EqualValues(t, 6, s["available"], "cancelled and expired returned once each")
+	assert.EqualValues(t, 6, s["available"], "cancelled, expired and refunded returned once each")
 }
 
 func TestOrderEventOnAFaultyStoreIsRetried(t *testing.T) {
 	a := newAPI(t, brokenRepo{err: errors.New("sidecar unavailable")})
-	for _, typ := range []string{event.OrderCancelled, event.OrderPaid} {
+	for _, typ := range []string{event.OrderCancelled, event.OrderRefundDue} {
 		assert.Equal(t, "RETRY", a.deliver(orderEvent(typ, "o1", 1)), typ)
 	}
 }
