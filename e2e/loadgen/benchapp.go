@@ -16,11 +16,13 @@ import (
 // benchApp is the load generator's own app behind its own sidecar, "bench": the trivial handler
 // of the invocation baselines (/ping), and a subscriber of the orders topic, as any service would
 // be, that records for each order.created how long after the order's write (the event's At,
-// stamped by the order service as it writes the order) the event reached it. Its sidecar also
+// stamped by the order service as it writes the order) the event reached it, and when each
+// order.paid arrived. Its sidecar also
 // serves the raw state baselines, so that the apps' sidecars count only the scenarios' work.
 type benchApp struct {
 	mu      sync.Mutex
 	arrived map[string]time.Duration
+	paidAt  map[string]time.Time // when each order.paid reached it (the lifecycle scenario)
 	app     *harness.App
 	addr    string
 	srv     *http.Server
@@ -42,11 +44,18 @@ func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]`)
 	case "/orders":
 		var ce struct{ Data orderEvent }
-		if json.NewDecoder(r.Body).Decode(&ce) == nil && ce.Data.Type == "order.created" {
-			lat := time.Since(ce.Data.At)
+		if json.NewDecoder(r.Body).Decode(&ce) == nil {
+			now := time.Now()
 			b.mu.Lock()
-			if _, dup := b.arrived[ce.Data.OrderID]; !dup {
-				b.arrived[ce.Data.OrderID] = lat
+			switch ce.Data.Type {
+			case "order.created":
+				if _, dup := b.arrived[ce.Data.OrderID]; !dup {
+					b.arrived[ce.Data.OrderID] = now.Sub(ce.Data.At)
+				}
+			case "order.paid":
+				if _, dup := b.paidAt[ce.Data.OrderID]; !dup {
+					b.paidAt[ce.Data.OrderID] = now
+				}
 			}
 			b.mu.Unlock()
 		}
@@ -58,7 +67,7 @@ func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // startBenchApp serves the bench app on a free port and attaches its sidecar.
 func startBenchApp(ctx context.Context, p *harness.Platform) (*benchApp, error) {
-	b := &benchApp{arrived: map[string]time.Duration{}}
+	b := &benchApp{arrived: map[string]time.Duration{}, paidAt: map[string]time.Time{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -98,4 +107,39 @@ func (b *benchApp) eventLatency(ctx context.Context, orders []string, wait time.
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// paidLatency waits up to wait for every order's order.paid and summarizes, for each, the time
+// from its checkout's start (started) to the event's arrival.
+func (b *benchApp) paidLatency(ctx context.Context, started map[string]time.Time, wait time.Duration) EventLatency {
+	deadline := time.Now().Add(wait)
+	for {
+		var lats []time.Duration
+		b.mu.Lock()
+		for id, t0 := range started {
+			if at, ok := b.paidAt[id]; ok {
+				lats = append(lats, at.Sub(t0))
+			}
+		}
+		b.mu.Unlock()
+		missing := len(started) - len(lats)
+		if missing == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			slices.Sort(lats)
+			return EventLatency{Latency: Summarize(lats), Missing: missing}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// paid is the orders among started whose order.paid arrived.
+func (b *benchApp) paid(started map[string]time.Time) map[string]bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := map[string]bool{}
+	for id := range started {
+		if _, ok := b.paidAt[id]; ok {
+			out[id] = true
+		}
+	}
+	return out
 }
