@@ -132,8 +132,8 @@ func (pr *paymentProbe) of(orderID string) []string {
 }
 
 // Pay an order: the payment is the order's total, the provider's notification settles it, the
-// saga marks the order paid, and payment.succeeded goes out; duplicated and shuffled
-// notifications (with stale copies) change nothing more.
+// saga marks the order paid, and payment.succeeded goes out; every notification delivered six
+// times, shuffled and with stale copies, changes nothing more.
 func TestPaymentSettlesOnceUnderDuplicateAndOutOfOrderNotifications(t *testing.T) {
 	probe := thePaymentProbe(t)
 	o := unpaidOrder(t)
@@ -150,12 +150,16 @@ func TestPaymentSettlesOnceUnderDuplicateAndOutOfOrderNotifications(t *testing.T
 	require.Equal(t, http.StatusOK, again.Status, "%s", again.Body)
 	assert.Equal(t, p.TxnID, decode[paymentView](t, again).TxnID, "one payment per order")
 
-	setFaults(t, "v1/payments/"+p.TxnID+"/faults", map[string]any{"duplicates": 3, "out_of_order": true})
+	setFaults(t, "v1/payments/"+p.TxnID+"/faults", map[string]any{"duplicates": 5, "out_of_order": true})
 	pay(t, p)
 	poll(t, settleWithin, func() bool { return readPayment(t, o.ID, o.CustomerID).Status == "succeeded" }, "the payment succeeds")
 	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "paid" }, "the saga marks the order paid")
 	time.Sleep(2 * time.Second) // late copies still arriving would show as a second event
 	assert.Equal(t, []string{"payment.succeeded"}, probe.of(o.ID))
+	store, dish := dishOf(t, o)
+	v := readStock(t, store, dish)
+	assert.EqualValues(t, 1, v.Sold, "one sale for six deliveries of each notification")
+	assert.Zero(t, v.Reserved)
 }
 
 // The provider's lose fault: no notification comes; the reconciler asks the provider and settles.

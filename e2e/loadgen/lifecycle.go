@@ -19,7 +19,7 @@ import (
 // order.paid. The ramp times the customer's three calls; the report adds the time from the
 // checkout's start to order.paid, and the audit checks the money and the stock.
 func lifecycleScenario(ctx context.Context, c *http.Client, p *harness.Platform, k catalog, sc *sidecars, bench *benchApp, o options) (*Scenario, error) {
-	s := &Scenario{Name: "lifecycle", Unit: "paid order", Target: o.checkoutP99,
+	s := &Scenario{Name: "lifecycle", Unit: "paid order", Target: o.lifecycleP99,
 		About: fmt.Sprintf("checkout (1-2 dishes of one of %d stores), payment created, paid at the provider, notified and settled to paid; distinct customers, period %s",
 			o.stores, k.period)}
 	fmt.Fprintf(progress, "== lifecycle: setting up %d stores of %d dishes ...\n", o.stores, o.dishes)

@@ -62,7 +62,7 @@ type options struct {
 
 	stores, dishes, checkoutStock int
 	checkoutStart                 float64
-	checkoutP99                   time.Duration
+	checkoutP99, lifecycleP99     time.Duration
 
 	flashStock, buyers, flashBuckets int
 	flashStart                       float64
@@ -102,6 +102,7 @@ func main() {
 	flag.IntVar(&o.checkoutStock, "checkout-stock", 1_000_000, "checkout: units of each dish")
 	flag.Float64Var(&o.checkoutStart, "checkout-start", 10, "checkout: first step's rate, per second")
 	flag.DurationVar(&o.checkoutP99, "checkout-p99", 250*time.Millisecond, "checkout: p99 target of a sustained step")
+	flag.DurationVar(&o.lifecycleP99, "lifecycle-p99", 750*time.Millisecond, "lifecycle: p99 target of a sustained step (the customer's three calls: checkout, payment, pay)")
 	flag.IntVar(&o.flashStock, "flash-stock", 1000, "flash sale: units of the one dish")
 	flag.IntVar(&o.buyers, "buyers", 20000, "flash sale: distinct buyers, one unit each")
 	flag.IntVar(&o.flashBuckets, "flash-buckets", 16, "flash sale: buckets of the dish's stock (inventory's hot-dish split)")
@@ -111,7 +112,7 @@ func main() {
 	flag.Float64Var(&o.browseStart, "browse-start", 200, "browse: first step's rate, per second")
 	flag.DurationVar(&o.browseP99, "browse-p99", 0, "browse: p99 target of a sustained step; 0 is -browse-factor x the raw sidecar get's p99")
 	flag.Float64Var(&o.browseFactor, "browse-factor", 1.5, "browse: p99 target as a multiple of the raw get's p99 (PERFORMANCE.md: 1.5)")
-	flag.DurationVar(&o.reconcile, "reconcile-interval", time.Hour, "inventory's RECONCILE_INTERVAL: its sweeps cost by restocked item, not by checkout, so they are kept out of N; 0 keeps dapr.yaml's")
+	flag.DurationVar(&o.reconcile, "reconcile-interval", time.Hour, "RECONCILE_INTERVAL of inventory and payment: their sweeps cost by restocked item or open payment, not by request, so they are kept out of N (the bench loses no notification); 0 keeps dapr.yaml's")
 	flag.Parse()
 	if o.quick {
 		quick(&o)
@@ -161,6 +162,7 @@ func run(ctx context.Context, o options, args []string) error {
 	env := map[string]map[string]string{}
 	if o.reconcile > 0 {
 		env["inventory"] = map[string]string{"RECONCILE_INTERVAL": o.reconcile.String()}
+		env["payment"] = map[string]string{"RECONCILE_INTERVAL": o.reconcile.String()}
 	}
 	fmt.Fprintf(progress, "starting the platform (profile %q; waits while another platform holds the machine lock) ...\n", o.profile)
 	// The provider notifies at once: the lifecycle measures the platform, not a provider's delay.
@@ -191,7 +193,7 @@ func run(ctx context.Context, o options, args []string) error {
 			"Code: " + commit(p.Root),
 			"Load average (1 / 5 / 15 min) before the platform started: " + loadBefore,
 		},
-		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row; at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; inventory's reconciler every %s",
+		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row; at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; the reconcilers of inventory and payment every %s",
 			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
 		Usage: map[string]string{},
 	}

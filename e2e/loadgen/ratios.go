@@ -23,6 +23,9 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 		}
 		if k < 0 {
 			add(s.Name+": knee", fmt.Sprintf("none (no step sustained); the most any step achieved: %.0f/s", peak), "-")
+			if s.Name == "lifecycle" && save.Rate > 0 {
+				add("lifecycle: paid orders/s, most achieved (overloaded) / raw save/s", fmt.Sprintf("%.3f (%.0f/s of %.0f/s)", peak/save.Rate, peak, save.Rate), "direction >= 700 orders/s")
+			}
 			if s.Name == "flashsale" && save.Rate > 0 {
 				add("flash sale: attempts/s, most achieved (overloaded) / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s)", peak/save.Rate, peak, save.Rate), ">= 0.3; direction >= 3,000 attempts/s")
 			}
