@@ -1,9 +1,12 @@
 package e2e
 
-// The payment suite, through real sidecars: payment, paysim (the provider) and the order saga.
-// Written against payment-contracts.md; it skips itself while dapr.yaml has no paysim app.
+// The payment suite, through real sidecars: payment, paysim (the provider) and the order saga;
+// saga_test.go adds the order's side and the audit of every order these tests place.
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -196,7 +199,8 @@ func TestAProviderOutageIs503AndThePaymentIsCreatedWhenItIsBack(t *testing.T) {
 	poll(t, settleWithin, func() bool { return readPayment(t, o.ID, o.CustomerID).Status == "pending" }, "created at the provider")
 }
 
-// A notification without a valid signature is 401 and changes nothing, through the sidecar.
+// A notification without a valid signature (forged, tampered, or signed with an unknown key) is
+// 401 and changes nothing, through the sidecar.
 func TestAForgedNotificationIsRefused(t *testing.T) {
 	o := unpaidOrder(t)
 	r, err := createPayment(o.ID, o.CustomerID)
@@ -210,6 +214,28 @@ func TestAForgedNotificationIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusUnauthorized, forged.Status, "%s", forged.Body)
 	assert.Equal(t, "pending", readPayment(t, o.ID, o.CustomerID).Status)
+
+	// Tampered: signed with the real key (read through the Dapr secrets API, as paysim does),
+	// then the amount changed in transit.
+	const name = "signing-key-k1"
+	r = call(t, http.MethodGet, platform.App("paysim").DaprURL("/v1.0/secrets/"+psSecretStore+"/"+name), nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	key := decode[map[string]string](t, r)[name]
+	require.NotEmpty(t, key)
+	ts, nonce := fmt.Sprint(time.Now().Unix()), "beef"
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(ts + "\n" + nonce + "\n" + body))
+	signed := map[string]string{"Paysim-Timestamp": ts, "Paysim-Nonce": nonce, "Paysim-Key-Id": "k1", "Paysim-Signature": hex.EncodeToString(mac.Sum(nil))}
+	tampered := strings.Replace(body, fmt.Sprintf(`"amount_cents":%d`, p.AmountCents), `"amount_cents":1`, 1)
+	require.NotEqual(t, body, tampered)
+	r, err = tryCallWith(http.MethodPost, paymentURL("notifications"), tampered, signed)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "%s", r.Body)
+	signed["Paysim-Key-Id"] = "k9"
+	r, err = tryCallWith(http.MethodPost, paymentURL("notifications"), body, signed)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, r.Status, "a key the store does not hold: %s", r.Body)
+	assert.Equal(t, "pending", readPayment(t, o.ID, o.CustomerID).Status, "nothing changed")
 }
 
 // A paid order cancelled before the store accepts it is refunded in full, once.
