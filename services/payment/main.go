@@ -38,7 +38,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 
 	peers := &sidecar.Peers{Client: invoke.New("http://127.0.0.1:"+daprHTTP, &http.Client{Timeout: 10 * time.Second}),
 		OrderApp: orderApp, PaysimApp: paysimApp, NotifyURL: notifyURL}
-	go scheduleReconciler(ctx, log, peers, every)
+	go peers.Client.KeepScheduling(ctx, log, sidecar.ReconcileJob, every)
 	return httpserver.Run(ctx, log, "payment", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
 		svc := paying.NewService(paying.Deps{Repository: repo, Index: repo, Publisher: repo, Orders: peers, Provider: peers, Log: log}, cfg)
@@ -48,24 +48,4 @@ func run(ctx context.Context, log *slog.Logger) error {
 		httpapi.RegisterOps(r, rec, log)
 		sidecar.RegisterCallbacks(r, rec, log)
 	})
-}
-
-// scheduleReconciler schedules the reconciler's recurring job, retrying until the sidecar (which
-// starts after the app) takes it. Every replica does this at start; overwrite keeps one job.
-func scheduleReconciler(ctx context.Context, log *slog.Logger, peers *sidecar.Peers, every time.Duration) {
-	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
-		err := peers.ScheduleEvery(ctx, sidecar.ReconcileJob, every)
-		if err == nil {
-			log.Info("payment reconciler scheduled", "job", sidecar.ReconcileJob, "every", every.String())
-			return
-		}
-		if pause == 5*time.Second {
-			log.Warn("payment reconciler not scheduled yet; retrying", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(pause):
-		}
-	}
 }

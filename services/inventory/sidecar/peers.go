@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/canteen/canteen/services/internal/invoke"
 	"github.com/canteen/canteen/services/internal/orderapi"
@@ -41,12 +40,4 @@ func toOrderStatus(s string) stock.OrderStatus {
 		return stock.OrderPaid
 	}
 	return stock.OrderStatus(s)
-}
-
-// ScheduleEvery schedules (or reschedules: overwrite) the recurring job name, delivered to the app
-// at POST /job/<name> every interval. A tick that fails is dropped: the next one comes anyway.
-func (p *Peers) ScheduleEvery(ctx context.Context, name string, every time.Duration) error {
-	job := map[string]any{"schedule": "@every " + every.String(), "overwrite": true, "data": map[string]any{},
-		"failurePolicy": map[string]any{"drop": map[string]any{}}}
-	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
 }

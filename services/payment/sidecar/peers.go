@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/invoke"
@@ -96,12 +95,4 @@ func unavailable(what string, err error) error {
 func notice(p paysimapi.Payment) paying.Notice {
 	return paying.Notice{OrderID: p.MerchantOrderID, TxnID: p.TxnID, AmountCents: p.AmountCents, Status: paying.ProviderStatus(p.Status),
 		Version: p.Version, PayToken: p.PayToken}
-}
-
-// ScheduleEvery schedules (or reschedules: overwrite) the recurring job name, delivered to the app
-// at POST /job/<name> every interval. A tick that fails is dropped: the next one comes anyway.
-func (p *Peers) ScheduleEvery(ctx context.Context, name string, every time.Duration) error {
-	job := map[string]any{"schedule": "@every " + every.String(), "overwrite": true, "data": map[string]any{},
-		"failurePolicy": map[string]any{"drop": map[string]any{}}}
-	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
 }
