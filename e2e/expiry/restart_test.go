@@ -63,6 +63,11 @@ func TestRestartWithABacklogComesBackAndAppliesEveryExpiry(t *testing.T) {
 	restarted := time.Now()
 	require.NoError(t, platform.Restart(t.Context()))
 
+	// Usually seconds (logged below). The bound is two minutes because the machine's stores keep
+	// every earlier run's leftovers (holds of orders whose platform, and expiry jobs, were
+	// stopped), which inventory's reconciler on this 3 s platform sweeps at the same time: after
+	// the whole suite on PostgreSQL it released about a thousand of them meanwhile, and one CI run
+	// took over a minute.
 	pending := func() int { // orders not yet cancelled or expired
 		n := 0
 		for _, o := range orders {
@@ -77,7 +82,7 @@ func TestRestartWithABacklogComesBackAndAppliesEveryExpiry(t *testing.T) {
 	require.Eventually(t, func() bool {
 		var s stock
 		return send(t, "GET", stockURL, nil, nil, &s) == 200 && s.Available == 60 && s.Reserved == 0 && pending() == 0
-	}, time.Minute, 500*time.Millisecond, "every due expiry applied and every unit back on sale within a minute of the restart")
+	}, 2*time.Minute, 500*time.Millisecond, "every due expiry applied and every unit back on sale within two minutes of the restart")
 	require.Equal(t, 200, send(t, "GET", menu.URL("stores/"+st.ID+"/menu"), nil, nil, nil))
 	t.Logf("back, every expiry applied, %s after the restart", time.Since(restarted).Round(time.Millisecond))
 
