@@ -82,3 +82,28 @@ func (k catalog) stock(ctx context.Context, store, dish string) (StockView, erro
 	err := callJSON(ctx, k.c, http.MethodGet, k.inv.URL(fmt.Sprintf("stock/%s/%s/%s", store, dish, k.period)), "", nil, &v)
 	return v, err
 }
+
+// shop is one store of a scenario and its dishes.
+type shop struct {
+	id     string
+	dishes []string
+}
+
+// stores sets up o.stores stores of o.dishes dishes, o.checkoutStock units of each, named after
+// label, and returns them with every item's units, for the stock audit.
+func (k catalog) stores(ctx context.Context, scenario, label string, o options) ([]shop, map[[2]string]int64, error) {
+	fmt.Fprintf(progress, "== %s: setting up %d stores of %d dishes ...\n", scenario, o.stores, o.dishes)
+	out := make([]shop, o.stores)
+	items := map[[2]string]int64{}
+	for i := range out {
+		id, dishes, err := k.store(ctx, fmt.Sprintf("%s %s %d", label, k.run, i), o.dishes, o.checkoutStock, 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[i] = shop{id, dishes}
+		for _, d := range dishes {
+			items[[2]string{id, d}] = int64(o.checkoutStock)
+		}
+	}
+	return out, items, nil
+}

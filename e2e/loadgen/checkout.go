@@ -17,22 +17,9 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 	s := &Scenario{Name: "checkout", Unit: "checkout", Target: o.checkoutP99,
 		About: fmt.Sprintf("%d stores x %d dishes, %d units of each, distinct customers, 1-3 dishes of one store per order (1-2 units each), period %s",
 			o.stores, o.dishes, o.checkoutStock, k.period)}
-	fmt.Fprintf(progress, "== checkout: setting up %d stores of %d dishes ...\n", o.stores, o.dishes)
-	type store struct {
-		id     string
-		dishes []string
-	}
-	stores := make([]store, o.stores)
-	items := map[[2]string]int64{}
-	for i := range stores {
-		id, dishes, err := k.store(ctx, fmt.Sprintf("Checkout %s %d", k.run, i), o.dishes, o.checkoutStock, 1)
-		if err != nil {
-			return nil, err
-		}
-		stores[i] = store{id, dishes}
-		for _, d := range dishes {
-			items[[2]string{id, d}] = int64(o.checkoutStock)
-		}
+	stores, items, err := k.stores(ctx, "checkout", "Checkout", o)
+	if err != nil {
+		return nil, err
 	}
 
 	led := newLedger(c, p.App("order"), k.period)

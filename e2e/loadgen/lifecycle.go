@@ -22,22 +22,9 @@ func lifecycleScenario(ctx context.Context, c *http.Client, p *harness.Platform,
 	s := &Scenario{Name: "lifecycle", Unit: "paid order", Target: o.lifecycleP99,
 		About: fmt.Sprintf("checkout (1-2 dishes of one of %d stores), payment created, paid at the provider, notified and settled to paid; distinct customers, period %s",
 			o.stores, k.period)}
-	fmt.Fprintf(progress, "== lifecycle: setting up %d stores of %d dishes ...\n", o.stores, o.dishes)
-	type store struct {
-		id     string
-		dishes []string
-	}
-	stores := make([]store, o.stores)
-	items := map[[2]string]int64{}
-	for i := range stores {
-		id, dishes, err := k.store(ctx, fmt.Sprintf("Lifecycle %s %d", k.run, i), o.dishes, o.checkoutStock, 1)
-		if err != nil {
-			return nil, err
-		}
-		stores[i] = store{id, dishes}
-		for _, d := range dishes {
-			items[[2]string{id, d}] = int64(o.checkoutStock)
-		}
+	stores, items, err := k.stores(ctx, "lifecycle", "Lifecycle", o)
+	if err != nil {
+		return nil, err
 	}
 
 	payment, paysim := p.App("payment"), p.App("paysim")
