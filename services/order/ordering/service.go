@@ -46,7 +46,7 @@ type Query struct {
 // Dish is what checkout needs to know of a menu entry.
 type Dish struct {
 	PriceCents int64
-	Orderable  bool // false when the store's staff withdrew it; stock is inventory's to refuse
+	Orderable  bool
 }
 
 // Menu gives a store's current prices; ErrUnknownStore for an unknown store.

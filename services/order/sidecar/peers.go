@@ -38,11 +38,7 @@ type menuJSON struct {
 		Dishes []struct {
 			ID         string `json:"id"`
 			PriceCents int64  `json:"price_cents"`
-			// SoldOut is the staff's switch. The menu's out_of_stock (and so its orderable) follows
-			// inventory's stock events and is not checkout's to act on: a checkout retried after its
-			// first attempt reserved the last units must reach inventory, which resumes it, and not
-			// be told "sold out" by the menu while a unit is held for it (seen in the flash sale).
-			SoldOut bool `json:"sold_out"`
+			Orderable  bool   `json:"orderable"`
 		} `json:"dishes"`
 	} `json:"categories"`
 }
@@ -60,7 +56,7 @@ func (p *Peers) Dishes(ctx context.Context, storeID string) (map[string]ordering
 	dishes := map[string]ordering.Dish{}
 	for _, c := range m.Categories {
 		for _, d := range c.Dishes {
-			dishes[d.ID] = ordering.Dish{PriceCents: d.PriceCents, Orderable: !d.SoldOut}
+			dishes[d.ID] = ordering.Dish{PriceCents: d.PriceCents, Orderable: d.Orderable}
 		}
 	}
 	return dishes, m.Store.Busy, nil

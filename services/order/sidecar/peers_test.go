@@ -139,10 +139,8 @@ func TestDishesMapsAnUnknownStoreByCode(t *testing.T) {
 	assert.False(t, errors.Is(err, ordering.ErrUnknownStore))
 
 	dishes, busy, err := f.peers(t, 200, `{"store":{"busy":true},"categories":[{"name":"Rice","dishes":[
-		{"id":"rice","price_cents":500,"sold_out":false,"out_of_stock":true,"orderable":false},
-		{"id":"congee","price_cents":300,"sold_out":true,"out_of_stock":false,"orderable":false}]}]}`).Dishes(context.Background(), "s1")
+		{"id":"rice","price_cents":500,"orderable":true},{"id":"congee","price_cents":300,"orderable":false}]}]}`).Dishes(context.Background(), "s1")
 	require.NoError(t, err)
 	assert.True(t, busy)
-	assert.Equal(t, map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}, "congee": {PriceCents: 300}}, dishes,
-		"the staff's sold_out withdraws a dish; out_of_stock is inventory's to decide at reserve")
+	assert.Equal(t, map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}, "congee": {PriceCents: 300}}, dishes)
 }
