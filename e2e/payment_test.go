@@ -9,10 +9,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -80,65 +78,11 @@ func pay(t *testing.T, p paymentView) {
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 }
 
-// paymentProbe counts the payments topic's events per order, behind its own sidecar.
-type paymentProbe struct {
-	mu     sync.Mutex
-	events map[string][]string
-}
-
-var (
-	payProbeOnce sync.Once
-	payProbe     *paymentProbe
-)
-
-func thePaymentProbe(t *testing.T) *paymentProbe {
-	t.Helper()
-	payProbeOnce.Do(func() {
-		pr := &paymentProbe{events: map[string][]string{}}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		go http.Serve(ln, pr)
-		_, err = platform.Attach(t.Context(), "paymentprobe", ln.Addr().(*net.TCPAddr).Port)
-		require.NoError(t, err)
-		payProbe = pr
-	})
-	require.NotNil(t, payProbe, "the probe failed to start in an earlier test")
-	return payProbe
-}
-
-func (pr *paymentProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case "/dapr/subscribe":
-		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"payments","route":"/payments"}]`)
-	case "/payments":
-		var ce struct {
-			Data struct {
-				Type    string `json:"type"`
-				OrderID string `json:"order_id"`
-			} `json:"data"`
-		}
-		if json.NewDecoder(r.Body).Decode(&ce) == nil {
-			pr.mu.Lock()
-			pr.events[ce.Data.OrderID] = append(pr.events[ce.Data.OrderID], ce.Data.Type)
-			pr.mu.Unlock()
-		}
-		fmt.Fprint(w, `{"status":"SUCCESS"}`)
-	default:
-		w.WriteHeader(http.StatusOK)
-	}
-}
-
-func (pr *paymentProbe) of(orderID string) []string {
-	pr.mu.Lock()
-	defer pr.mu.Unlock()
-	return append([]string(nil), pr.events[orderID]...)
-}
-
 // Pay an order: the payment is the order's total, the provider's notification settles it, the
 // saga marks the order paid, and payment.succeeded goes out; every notification delivered six
 // times, shuffled and with stale copies, changes nothing more.
 func TestPaymentSettlesOnceUnderDuplicateAndOutOfOrderNotifications(t *testing.T) {
-	probe := thePaymentProbe(t)
+	probe := theProbe(t)
 	o := unpaidOrder(t)
 	r, err := createPayment(o.ID, o.CustomerID)
 	require.NoError(t, err)
@@ -158,7 +102,7 @@ func TestPaymentSettlesOnceUnderDuplicateAndOutOfOrderNotifications(t *testing.T
 	poll(t, settleWithin, func() bool { return readPayment(t, o.ID, o.CustomerID).Status == "succeeded" }, "the payment succeeds")
 	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "paid" }, "the saga marks the order paid")
 	time.Sleep(2 * time.Second) // late copies still arriving would show as a second event
-	assert.Equal(t, []string{"payment.succeeded"}, probe.of(o.ID))
+	assert.Equal(t, []string{"payment.succeeded"}, probe.paymentsOf(o.ID))
 	store, dish := dishOf(t, o)
 	v := readStock(t, store, dish)
 	assert.EqualValues(t, 1, v.Sold, "one sale for six deliveries of each notification")
@@ -240,7 +184,7 @@ func TestAForgedNotificationIsRefused(t *testing.T) {
 
 // A paid order cancelled before the store accepts it is refunded in full, once.
 func TestACancelledPaidOrderIsRefundedOnce(t *testing.T) {
-	probe := thePaymentProbe(t)
+	probe := theProbe(t)
 	o := unpaidOrder(t)
 	r, err := createPayment(o.ID, o.CustomerID)
 	require.NoError(t, err)
@@ -257,6 +201,6 @@ func TestACancelledPaidOrderIsRefundedOnce(t *testing.T) {
 	require.NoError(t, json.Unmarshal(call(t, http.MethodGet, paysimURL("v1/payments/"+p.TxnID), nil).Body, &at))
 	assert.Equal(t, "refunded", at.Status)
 	assert.Equal(t, p.AmountCents, at.RefundedCents, "in full, once")
-	poll(t, settleWithin, func() bool { return len(probe.of(o.ID)) >= 2 }, "payment.refunded published")
-	assert.Equal(t, []string{"payment.succeeded", "payment.refunded"}, probe.of(o.ID))
+	poll(t, settleWithin, func() bool { return len(probe.paymentsOf(o.ID)) >= 2 }, "payment.refunded published")
+	assert.Equal(t, []string{"payment.succeeded", "payment.refunded"}, probe.paymentsOf(o.ID))
 }

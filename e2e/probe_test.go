@@ -11,13 +11,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// orderProbe is a subscriber of the orders topic behind its own sidecar, as any service would be
-// (a consumer group of its own): tests count the events an order really published, instead of
-// trusting that a second one would change nothing.
+// orderProbe is a subscriber of the orders and payments topics behind its own sidecar, as any
+// service would be (a consumer group of its own): tests count the events an order (and its
+// payment) really published, instead of trusting that a second one would change nothing.
 type orderProbe struct {
-	mu     sync.Mutex
-	events map[string][]string // order id -> event types, in arrival order, duplicates kept
-	dead   map[string]string   // order id -> event type, of messages on inventory's dead-letter topic
+	mu       sync.Mutex
+	events   map[string][]string // order id -> order event types, in arrival order, duplicates kept
+	payments map[string][]string // order id -> payment event types, likewise
+	dead     map[string]string   // order id -> event type, of messages on inventory's dead-letter topic
 }
 
 var (
@@ -29,7 +30,7 @@ var (
 func theProbe(t *testing.T) *orderProbe {
 	t.Helper()
 	probeOnce.Do(func() {
-		pr := &orderProbe{events: map[string][]string{}, dead: map[string]string{}}
+		pr := &orderProbe{events: map[string][]string{}, payments: map[string][]string{}, dead: map[string]string{}}
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		require.NoError(t, err)
 		go http.Serve(ln, pr)
@@ -45,8 +46,9 @@ func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/dapr/subscribe":
 		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},`+
+			`{"pubsubname":"pubsub","topic":"payments","route":"/payments"},`+
 			`{"pubsubname":"pubsub","topic":"orders-deadletter-inventory","route":"/deadletters"}]`)
-	case "/orders", "/deadletters":
+	case "/orders", "/payments", "/deadletters":
 		var ce struct {
 			Data struct {
 				Type    string `json:"type"`
@@ -55,9 +57,12 @@ func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if json.NewDecoder(r.Body).Decode(&ce) == nil {
 			pr.mu.Lock()
-			if r.URL.Path == "/deadletters" {
+			switch r.URL.Path {
+			case "/deadletters":
 				pr.dead[ce.Data.OrderID] = ce.Data.Type
-			} else {
+			case "/payments":
+				pr.payments[ce.Data.OrderID] = append(pr.payments[ce.Data.OrderID], ce.Data.Type)
+			default:
 				pr.events[ce.Data.OrderID] = append(pr.events[ce.Data.OrderID], ce.Data.Type)
 			}
 			pr.mu.Unlock()
@@ -66,6 +71,13 @@ func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// paymentsOf returns the event types the order's payment published so far.
+func (pr *orderProbe) paymentsOf(orderID string) []string {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return append([]string(nil), pr.payments[orderID]...)
 }
 
 // of returns the event types the order published so far.
