@@ -59,16 +59,23 @@ func (s *Service) Cancel(ctx context.Context, id, customerID string) (Order, err
 // failed before is repaired by the job's next firing; inventory's release is idempotent) or was
 // never stored (its checkout died after reserving). A paid order is left alone.
 func (s *Service) Expire(ctx context.Context, pending Order) error {
-	_, err := s.transition(ctx, pending.ID, func(o Order) (Order, error) {
-		o, err := o.Transition(Expired, s.now())
-		o.Reason = "not paid in time"
-		return o, err
-	}, event.OrderExpired)
+	err := s.expire(ctx, pending.ID)
+	if errors.Is(err, ErrNotFound) {
+		// The checkout that scheduled this job reserved but has not stored its order: it died, or
+		// it is taking longer than the payment time. An expired record in the order's place makes
+		// that checkout's create fail (it answers ErrExpired), so that no order is ever stored
+		// after its stock went back: seen on a loaded box with a 3 s payment time, where four
+		// orders were stored after their expiry and stayed pending for good.
+		err = s.repo.Create(ctx, pending.expiredInPlace(s.now()))
+		if errors.Is(err, occ.ErrConflict) { // stored just now: expire it like any other
+			err = s.expire(ctx, pending.ID)
+		}
+	}
 	var illegal *IllegalTransitionError
 	switch {
 	case errors.As(err, &illegal) && illegal.From != Cancelled && illegal.From != Expired:
 		return nil // paid, or further on: the stock is the customer's
-	case err != nil && !errors.Is(err, ErrNotFound) && !errors.As(err, &illegal):
+	case err != nil && !errors.As(err, &illegal):
 		return err
 	}
 	err = s.inv.Release(ctx, pending)
@@ -78,6 +85,16 @@ func (s *Service) Expire(ctx context.Context, pending Order) error {
 		s.log.Warn("expired order's stock was sold: a payment raced the expiry and will be refunded", "order", pending.ID)
 		return nil
 	}
+	return err
+}
+
+// expire moves the stored order to expired, announcing it.
+func (s *Service) expire(ctx context.Context, id string) error {
+	_, err := s.transition(ctx, id, func(o Order) (Order, error) {
+		o, err := o.Transition(Expired, s.now())
+		o.Reason = "not paid in time"
+		return o, err
+	}, event.OrderExpired)
 	return err
 }
 

@@ -95,3 +95,14 @@ func (o Order) Transition(to Status, at time.Time) (Order, error) {
 
 // Date is the day of the order's sale period ("2026-11-25" of "2026-11-25.lunch").
 func (o Order) Date() string { return o.Period[:10] }
+
+// expiredInPlace is the record Expire stores under the id of an order its checkout never stored
+// (see Expire): expired, with the lines the job carried and no customer or request hash.
+func (o Order) expiredInPlace(at time.Time) Order {
+	return Order{ID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: o.Items, Status: Expired,
+		Reason: "not stored before its payment time was up", CreatedAt: at, UpdatedAt: at}
+}
+
+// inPlaceOfCheckout reports whether the record is one Expire stored in place of an order (no
+// checkout request made it).
+func (o Order) inPlaceOfCheckout() bool { return o.RequestHash == "" && o.CustomerID == "" }

@@ -111,7 +111,8 @@ func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 // the same write): concurrent duplicates all reserve the same order id, one creates, and the rest
 // answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
 // the crash came before the job, inventory's reconciler returns; a refused attempt (sold out)
-// leaves nothing behind, not even a job.
+// leaves nothing behind, not even a job. A checkout still running when its payment time is up
+// finds the expiry's record in its order's place and answers ErrExpired (see Expire).
 func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, created bool, err error) {
 	if err := req.Validate(); err != nil {
 		return Order{}, false, err
@@ -149,6 +150,9 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 
 // replay answers a repeated checkout with the order the first one created.
 func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool, error) {
+	if o.inPlaceOfCheckout() { // this checkout's payment time ran out before it stored the order
+		return Order{}, false, ErrExpired
+	}
 	if o.RequestHash != hash {
 		return Order{}, false, ErrKeyReused
 	}

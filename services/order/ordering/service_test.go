@@ -81,12 +81,19 @@ func (m fakeMenu) Dishes(context.Context, string) (map[string]ordering.Dish, boo
 type fakeScheduler struct {
 	mu        sync.Mutex
 	scheduled int
+	// fire, when set, runs as the job firing right after it was scheduled: before the checkout
+	// that scheduled it stores its order.
+	fire func(ordering.Order)
 }
 
-func (s *fakeScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error {
+func (s *fakeScheduler) ScheduleExpiry(_ context.Context, o ordering.Order, _ time.Time) error {
 	s.mu.Lock()
 	s.scheduled++
+	fire := s.fire
 	s.mu.Unlock()
+	if fire != nil {
+		fire(o)
+	}
 	return nil
 }
 
@@ -336,4 +343,38 @@ func types(es []event.Order) []string {
 		out = append(out, e.Type)
 	}
 	return out
+}
+
+// A checkout slower than the payment time: its expiry fires before it stores the order. The
+// expiry returns the stock and leaves an expired record in the order's place, so the checkout
+// (and any retry of it) answers ErrExpired instead of storing an order whose stock is gone, which
+// would stay pending for good with no job left to expire it.
+func TestACheckoutOvertakenByItsExpiryStoresNoOrder(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	f.sched.fire = func(o ordering.Order) { assert.NoError(t, f.svc.Expire(ctx, o)) }
+	_, _, err := f.svc.Checkout(ctx, request("slow", 1))
+	require.ErrorIs(t, err, ordering.ErrExpired)
+	id := request("slow", 1).OrderID()
+	assert.Equal(t, 1, f.inv.released(id), "the expiry returned the stock")
+	stored, _, err := f.repo.Order(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, ordering.Expired, stored.Status)
+	assert.Empty(t, f.repo.Events(id), "no order was announced")
+
+	f.sched.fire = nil
+	_, _, err = f.svc.Checkout(ctx, request("slow", 1))
+	assert.ErrorIs(t, err, ordering.ErrExpired, "a retry with the same key")
+	_, err = f.svc.Get(ctx, id, "c1")
+	assert.ErrorIs(t, err, ordering.ErrNotFound, "the customer has no such order")
+	require.NoError(t, f.svc.Expire(ctx, stored), "the job's next firing")
+	assert.Equal(t, 2, f.inv.released(id), "releases again, idempotent at inventory")
+
+	// An expiry that finds the order stored expires it as before.
+	o, _, err := f.svc.Checkout(ctx, request("fast", 1))
+	require.NoError(t, err)
+	require.NoError(t, f.svc.Expire(ctx, o))
+	got, err := f.svc.Get(ctx, o.ID, "c1")
+	require.NoError(t, err)
+	assert.Equal(t, ordering.Expired, got.Status)
 }
