@@ -1,6 +1,7 @@
 package sidecar_test
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/canteen/canteen/internal/harness"
 	"github.com/canteen/canteen/services/internal/daprconn"
+	"github.com/canteen/canteen/services/kitchen/queue"
 	"github.com/canteen/canteen/services/kitchen/queue/queuetest"
 	"github.com/canteen/canteen/services/kitchen/sidecar"
 )
@@ -27,5 +29,21 @@ func TestSidecarRepositoryContract(t *testing.T) {
 	dc, err := daprconn.Dial()
 	require.NoError(t, err)
 	defer dc.Close()
-	queuetest.RunRepositoryContract(t, &sidecar.Repository{Client: dc, StateStore: "statestore", TickEvery: "1h"})
+	repo := &sidecar.Repository{Client: dc, StateStore: "statestore", TickEvery: "1h"}
+	queuetest.RunRepositoryContract(t, activating{Repository: repo, queues: &sidecar.Queues{Client: dc}})
+}
+
+// activating saves a queue as the store's actor does, with the actor active: daprd refuses an
+// actor state write for an actor it has not activated ("actor instance is missing"), and in the
+// service only the actor's own turn saves. A read of the queue through the actor activates it.
+type activating struct {
+	*sidecar.Repository
+	queues *sidecar.Queues
+}
+
+func (a activating) Save(ctx context.Context, q queue.Queue) error {
+	if _, err := a.queues.View(ctx, q.StoreID); err != nil {
+		return err
+	}
+	return a.Repository.Save(ctx, q)
 }
