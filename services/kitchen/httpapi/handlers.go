@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -101,7 +103,7 @@ func (h *handler) move(c *gin.Context) {
 		return
 	}
 	var req moveRequest
-	if c.Request.ContentLength != 0 && !apierr.Decode(c, &req) {
+	if !optionalBody(c, &req) {
 		return
 	}
 	if len(req.Reason) > 500 {
@@ -114,4 +116,20 @@ func (h *handler) move(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, toTicketResponse(t))
+}
+
+// optionalBody decodes a body into dst strictly when there is one. Through Dapr invocation an
+// empty body may come without a Content-Length, so emptiness is told by reading (at most one
+// byte over apierr.MaxBody, which apierr.Decode then refuses as too large).
+func optionalBody(c *gin.Context, dst any) bool {
+	raw, err := io.ReadAll(io.LimitReader(c.Request.Body, apierr.MaxBody+1))
+	if err != nil {
+		apierr.Invalid(c, "", "unreadable body")
+		return false
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return true
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(raw))
+	return apierr.Decode(c, dst)
 }
