@@ -93,12 +93,7 @@ func TestOrderEventStatusesAreTheOrderServicesStatuses(t *testing.T) {
 }
 
 func TestTicketEventStatusesAreTheKitchensStatuses(t *testing.T) {
-	var statuses []string
-	for _, c := range apidoc.Consts(t, "../../kitchen/queue") {
-		if c.Type == "Status" {
-			statuses = append(statuses, c.Value)
-		}
-	}
+	statuses := apidoc.Values(t, "../../kitchen/queue", "Status")
 	require.NotEmpty(t, statuses)
 	assert.ElementsMatch(t, statuses, apidoc.LoadSchema(t, "schema/kitchen.json").Enum(t, apidoc.Root, "status"))
 }
