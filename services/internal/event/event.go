@@ -17,7 +17,10 @@ const (
 	TopicStock = "stock"
 	// TopicPayments carries payment outcomes from the payment service, written by the payment
 	// intent's own outbox in the same write as the intent's change.
-	TopicPayments    = "payments"
+	TopicPayments = "payments"
+	// TopicTickets carries store queue tickets from the kitchen service, published by the store's
+	// actor after the change is saved (kept in the actor's outbox until published).
+	TopicTickets     = "tickets"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -44,6 +47,19 @@ const (
 const (
 	StockDepleted    = "stock.depleted"
 	StockReplenished = "stock.replenished"
+)
+
+// Ticket event types (the Type field of Ticket).
+const (
+	TicketQueued    = "ticket.queued"
+	TicketAccepted  = "ticket.accepted"
+	TicketPreparing = "ticket.preparing"
+	TicketReady     = "ticket.ready"
+	TicketPickedUp  = "ticket.picked_up"
+	// TicketRejected: the store will not make a paid order; the payment service refunds it.
+	TicketRejected = "ticket.rejected"
+	// TicketOverdue is an alert, not a state: a queued ticket waited too long to be accepted.
+	TicketOverdue = "ticket.overdue"
 )
 
 // Order is an order's state after a change. Consumers deduplicate on (OrderID, Type): an order
@@ -107,4 +123,21 @@ type Stock struct {
 	Period    string    `json:"period"`
 	Available int64     `json:"available"`
 	At        time.Time `json:"at"`
+}
+
+// Ticket is a paid order's ticket in its store's queue after a change. Consumers deduplicate on
+// (OrderID, Type): a ticket enters each state at most once, though an event may be delivered
+// (and, after a failed publish, published) more than once. TotalCents is the order's total, so
+// that a rejection can be refunded without asking the order service.
+type Ticket struct {
+	Type       string    `json:"type"`
+	OrderID    string    `json:"order_id"`
+	StoreID    string    `json:"store_id"`
+	CustomerID string    `json:"customer_id"`
+	Period     string    `json:"period"`
+	Code       string    `json:"code"`
+	Status     string    `json:"status"`
+	TotalCents int64     `json:"total_cents"`
+	Reason     string    `json:"reason,omitempty"`
+	At         time.Time `json:"at"`
 }
