@@ -5,6 +5,7 @@ package e2e
 // orders for one store gets distinct pickup codes, once.
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -91,10 +92,13 @@ func TestAPaidOrderGetsAPickupCodeAndStaffTakeItToPickup(t *testing.T) {
 	bad := moveTicket(t, store, o.ID, "cook")
 	require.Equal(t, http.StatusBadRequest, bad.Status, "%s", bad.Body)
 
-	for _, step := range []struct{ action, status string }{{"accept", "accepted"}, {"start", "preparing"}, {"ready", "ready"}, {"pickup", "picked_up"}} {
+	// The order follows its ticket by the kitchen's events (preparing is the kitchen's own step).
+	for _, step := range []struct{ action, status, order string }{{"accept", "accepted", "accepted"}, {"start", "preparing", "accepted"},
+		{"ready", "ready", "ready"}, {"pickup", "picked_up", "completed"}} {
 		r := moveTicket(t, store, o.ID, step.action)
 		require.Equal(t, http.StatusOK, r.Status, "%s: %s", step.action, r.Body)
 		assert.Equal(t, step.status, decode[ticketView](t, r).Status)
+		poll(t, settleWithin, func() bool { return readOrder(t, o).Status == step.order }, "the order follows its ticket: "+step.order)
 	}
 	again := moveTicket(t, store, o.ID, "pickup")
 	require.Equal(t, http.StatusOK, again.Status, "a repeated pickup answers the ticket: %s", again.Body)
@@ -103,6 +107,46 @@ func TestAPaidOrderGetsAPickupCodeAndStaffTakeItToPickup(t *testing.T) {
 	done, ok := tryTicket(t, store, o.ID)
 	require.True(t, ok, "a picked-up ticket is still readable (archived)")
 	assert.Equal(t, tk.Code, done.Code)
+}
+
+// The store rejects a paid order it accepted: the order is cancelled with the store's reason,
+// its payment refunded in full, and its unit back on sale.
+func TestAStoreRejectionRefundsThePaidOrderAndReturnsItsUnit(t *testing.T) {
+	o, p := paidOrder(t)
+	store, dish := dishOf(t, o)
+	poll(t, admitWithin, func() bool {
+		_, ok := tryTicket(t, store, o.ID)
+		return ok
+	}, "the paid order's ticket appears in its store's queue")
+	require.Equal(t, http.StatusOK, moveTicket(t, store, o.ID, "accept").Status)
+	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "accepted" }, "accepted")
+	cancel, err := tryCallWith(http.MethodPost, orderURL("orders/"+o.ID+"/cancel"), nil, map[string]string{"X-Customer-Id": o.CustomerID})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusConflict, cancel.Status, "accepted by the store, no longer the customer's to cancel: %s", cancel.Body)
+
+	r := call(t, http.MethodPost, kitchenURL("stores/"+store+"/tickets/"+o.ID+"/reject"), map[string]string{"reason": "the wok broke"})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, "rejected", decode[ticketView](t, r).Status)
+	poll(t, settleWithin, func() bool { return readPayment(t, o.ID, o.CustomerID).Status == "refunded" }, "refunded")
+	ro, err := tryCallWith(http.MethodGet, orderURL("orders/"+o.ID), nil, map[string]string{"X-Customer-Id": o.CustomerID})
+	require.NoError(t, err)
+	got := decode[struct {
+		Status    string `json:"status"`
+		Reason    string `json:"reason"`
+		RefundDue bool   `json:"refund_due"`
+	}](t, ro)
+	assert.Equal(t, "cancelled", got.Status)
+	assert.Equal(t, "rejected by the store: the wok broke", got.Reason)
+	assert.True(t, got.RefundDue)
+	var at struct {
+		RefundedCents int64 `json:"refunded_cents"`
+	}
+	require.NoError(t, json.Unmarshal(call(t, http.MethodGet, paysimURL("v1/payments/"+p.TxnID), nil).Body, &at))
+	assert.Equal(t, p.AmountCents, at.RefundedCents, "in full, once")
+	poll(t, settleWithin, func() bool {
+		v, ok := tryReadStock(t, store, dish)
+		return ok && v.Sold == 0 && v.Available == 10
+	}, "the rejected order's unit back on sale")
 }
 
 // publishPaid publishes order.paid events as the order service's outbox does, from the kitchen's

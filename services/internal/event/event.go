@@ -30,6 +30,11 @@ const (
 	OrderCancelled = "order.cancelled"
 	OrderExpired   = "order.expired"
 	OrderPaid      = "order.paid"
+	// OrderAccepted, OrderReady and OrderCompleted follow the order's ticket in its store's queue
+	// (the kitchen's ticket.accepted, ticket.ready and ticket.picked_up).
+	OrderAccepted  = "order.accepted"
+	OrderReady     = "order.ready"
+	OrderCompleted = "order.completed"
 	// OrderRefundDue: the order holds money it will not serve (paid, then cancelled before the
 	// store accepted it; or paid after it had expired or been released). The payment service
 	// refunds the order's payment and inventory returns whatever the order had sold.

@@ -28,7 +28,7 @@ const (
 var next = map[Status][]Status{
 	PendingPayment: {Paid, Cancelled, Expired},
 	Paid:           {Accepted, Cancelled}, // cancelled before the store accepts it: refunded
-	Accepted:       {Ready},
+	Accepted:       {Ready, Cancelled},    // cancelled only by the store's rejection: refunded
 	Ready:          {Completed},
 }
 
