@@ -82,8 +82,16 @@ type Order struct {
 	// one did: an order.cancelled with it was a paid order's (its refund_due follows).
 	TxnID string `json:"txn_id,omitempty"`
 	// Reason says why the order ended or is owed a refund, in words for people.
-	Reason string    `json:"reason,omitempty"`
-	At     time.Time `json:"at"`
+	Reason string `json:"reason,omitempty"`
+	// Delivery is where a rider takes the order; nil for an order the customer picks up.
+	Delivery *Delivery `json:"delivery,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Delivery is where a delivery order goes: a building of a campus zone (riders work a zone).
+type Delivery struct {
+	Zone     string `json:"zone"`
+	Building string `json:"building"`
 }
 
 // Item is one line of an order.
