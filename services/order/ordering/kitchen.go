@@ -22,22 +22,40 @@ var kitchenEvents = map[Status]string{Accepted: event.OrderAccepted, Ready: even
 
 // TicketMoved takes the paid order forward to status to (Accepted, Ready or Completed), its
 // ticket's new place. An order off the kitchen path (cancelled, say, by a customer whose cancel
-// the store's accept crossed) is left as it is, and so is one already at or past to.
+// the store's accept crossed) is left as it is, and so is one already at or past to. A delivery
+// order's ticket is picked up by its rider: the order completes when it is delivered (Delivered).
 func (s *Service) TicketMoved(ctx context.Context, orderID string, to Status) error {
+	return s.advance(ctx, orderID, to, false)
+}
+
+// Delivered completes a delivery order its rider delivered (the delivery service's event).
+func (s *Service) Delivered(ctx context.Context, orderID string) error {
+	return s.advance(ctx, orderID, Completed, true)
+}
+
+func (s *Service) advance(ctx context.Context, orderID string, to Status, delivered bool) error {
 	target := slices.Index(kitchenPath, to)
 	if target < 1 {
 		return &IllegalTransitionError{From: Paid, To: to}
 	}
 	_, err := s.change(ctx, orderID, func(o Order) (Order, []string, error) {
+		until := target
+		switch {
+		case delivered && o.Delivery == nil:
+			s.log.Warn("a delivery for an order the customer picks up: left as it is", "order", orderID)
+			return Order{}, nil, errSettled
+		case to == Completed && !delivered && o.Delivery != nil:
+			until = slices.Index(kitchenPath, Ready) // a delivery order's ticket picked up: on its way
+		}
 		at := slices.Index(kitchenPath, o.Status)
-		if at < 0 || at >= target {
+		if at < 0 || at >= until {
 			if at < 0 {
-				s.log.Warn("a ticket moved for an order off the kitchen's path: left as it is", "order", orderID, "status", o.Status, "ticket", to)
+				s.log.Warn("a ticket moved for an order off the kitchen's path: left as it is", "order", orderID, "status", o.Status, "to", to)
 			}
 			return Order{}, nil, errSettled
 		}
 		var types []string
-		for _, st := range kitchenPath[at+1 : target+1] {
+		for _, st := range kitchenPath[at+1 : until+1] {
 			var err error
 			if o, err = o.Transition(st, s.now()); err != nil {
 				return Order{}, nil, err

@@ -76,3 +76,46 @@ func TestARejectedOrderIsCancelledWithItsRefundDueOnce(t *testing.T) {
 	require.NoError(t, f.svc.TicketRejected(ctx, unpaid.ID, ""))
 	assert.Equal(t, ordering.PendingPayment, f.order(t, unpaid.ID).Status, "no ticket exists for an unpaid order")
 }
+
+// A delivery order carries where it goes into its events; its ticket picked up by the rider
+// leaves it ready, and the rider's delivery completes it (once). A pickup order ignores a
+// delivery.
+func TestADeliveryOrderCompletesWhenDeliveredNotWhenPickedUp(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	req := request("d1", 1)
+	req.Delivery = &ordering.Delivery{Zone: "west", Building: "Dorm 5"}
+	o, _, err := f.svc.Checkout(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, req.Delivery, o.Delivery)
+	require.NoError(t, f.svc.PaymentSucceeded(ctx, ordering.Payment{OrderID: o.ID, TxnID: "t-d1", AmountCents: o.TotalCents}))
+	require.NoError(t, f.svc.TicketMoved(ctx, o.ID, ordering.Completed))
+	assert.Equal(t, ordering.Ready, f.order(t, o.ID).Status, "picked up by its rider: on its way")
+	for range 2 {
+		require.NoError(t, f.svc.Delivered(ctx, o.ID))
+	}
+	assert.Equal(t, ordering.Completed, f.order(t, o.ID).Status)
+	assert.Equal(t, []string{event.OrderCreated, event.OrderPaid, event.OrderAccepted, event.OrderReady, event.OrderCompleted}, f.repo.Events(o.ID))
+	for _, e := range f.repo.Published {
+		if e.OrderID == o.ID {
+			assert.Equal(t, &event.Delivery{Zone: "west", Building: "Dorm 5"}, e.Delivery, "%s says where it goes", e.Type)
+		}
+	}
+
+	pickup := f.paid(t, "p1")
+	require.NoError(t, f.svc.Delivered(ctx, pickup.ID))
+	assert.Equal(t, ordering.Paid, f.order(t, pickup.ID).Status)
+
+	_, _, err = f.svc.Checkout(ctx, req)
+	require.NoError(t, err, "a replay with the same delivery")
+	other := req
+	other.Delivery = &ordering.Delivery{Zone: "west", Building: "Dorm 6"}
+	_, _, err = f.svc.Checkout(ctx, other)
+	assert.ErrorIs(t, err, ordering.ErrKeyReused, "another address is another request")
+	bad := request("d2", 1)
+	bad.Delivery = &ordering.Delivery{Zone: "west", Building: "\x00"}
+	_, _, err = f.svc.Checkout(ctx, bad)
+	var invalid *ordering.InvalidError
+	require.ErrorAs(t, err, &invalid)
+	assert.Equal(t, "delivery.building", invalid.Field)
+}

@@ -149,5 +149,8 @@ func orderEvent(typ string, o Order) event.Order {
 	for _, it := range o.Items {
 		e.Items = append(e.Items, event.Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: it.PriceCents})
 	}
+	if o.Delivery != nil {
+		e.Delivery = &event.Delivery{Zone: o.Delivery.Zone, Building: o.Delivery.Building}
+	}
 	return e
 }
