@@ -22,6 +22,8 @@
 //   - browse: GET /stores/{store}/menu through the menu's sidecar.
 //   - lifecycle: checkout, the payment's creation, the payment at the provider (paysim); its
 //     notification settles it and the saga pays the order (order.paid, timed from the checkout).
+//   - admit-one, admit-fifty: paid orders admitted into the kitchen's StoreQueue actors through
+//     the Dapr actor API, all into one store's actor, or spread over fifty stores' actors.
 package main
 
 import (
@@ -68,6 +70,9 @@ type options struct {
 	flashStart                       float64
 	flashP99                         time.Duration
 
+	admitStart float64
+	admitP99   time.Duration
+
 	browseDishes int
 	browseStart  float64
 	browseP99    time.Duration
@@ -76,7 +81,7 @@ type options struct {
 	reconcile time.Duration
 }
 
-var allScenarios = []string{"checkout", "flashsale", "browse", "lifecycle"}
+var allScenarios = []string{"checkout", "flashsale", "browse", "lifecycle", "admit-one", "admit-fifty"}
 
 func main() {
 	var o options
@@ -108,6 +113,8 @@ func main() {
 	flag.IntVar(&o.flashBuckets, "flash-buckets", 16, "flash sale: buckets of the dish's stock (inventory's hot-dish split)")
 	flag.Float64Var(&o.flashStart, "flash-start", 200, "flash sale: first step's rate, per second")
 	flag.DurationVar(&o.flashP99, "flash-p99", 250*time.Millisecond, "flash sale: p99 target of a sustained step")
+	flag.Float64Var(&o.admitStart, "admit-start", 50, "admit-one and admit-fifty: first step's rate, per second")
+	flag.DurationVar(&o.admitP99, "admit-p99", 250*time.Millisecond, "admit-one and admit-fifty: p99 target of a sustained step")
 	flag.IntVar(&o.browseDishes, "browse-dishes", 30, "browse: dishes on the store's menu")
 	flag.Float64Var(&o.browseStart, "browse-start", 200, "browse: first step's rate, per second")
 	flag.DurationVar(&o.browseP99, "browse-p99", 0, "browse: p99 target of a sustained step; 0 is -browse-factor x the raw sidecar get's p99")
@@ -167,7 +174,7 @@ func run(ctx context.Context, o options, args []string) error {
 	fmt.Fprintf(progress, "starting the platform (profile %q; waits while another platform holds the machine lock) ...\n", o.profile)
 	// The provider notifies at once: the lifecycle measures the platform, not a provider's delay.
 	env["paysim"] = map[string]string{"NOTIFY_DELAY": "0s"}
-	p, err := harness.Start(ctx, harness.Options{Apps: []string{"menu", "inventory", "order", "payment", "paysim"}, Profile: o.profile, Env: env})
+	p, err := harness.Start(ctx, harness.Options{Apps: []string{"menu", "inventory", "order", "payment", "paysim", "kitchen"}, Profile: o.profile, Env: env})
 	if err != nil {
 		return err
 	}
@@ -180,7 +187,7 @@ func run(ctx context.Context, o options, args []string) error {
 
 	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{
 		MaxIdleConns: 2 * o.maxInFlight, MaxIdleConnsPerHost: o.maxInFlight, MaxConnsPerHost: o.maxInFlight}}
-	apps := []*harness.App{p.App("menu"), p.App("inventory"), p.App("order"), p.App("payment"), p.App("paysim")}
+	apps := []*harness.App{p.App("menu"), p.App("inventory"), p.App("order"), p.App("payment"), p.App("paysim"), p.App("kitchen")}
 	sc, err := newSidecars(client, apps)
 	if err != nil {
 		return err
@@ -224,6 +231,10 @@ func run(ctx context.Context, o options, args []string) error {
 			s, err = browseScenario(ctx, client, k, sc, o, b.capacityOf(baseGetHTTP).Latency.P99)
 		case "lifecycle":
 			s, err = lifecycleScenario(ctx, client, p, k, sc, bench, o)
+		case "admit-one":
+			s, err = admissionsScenario(ctx, client, p, k, sc, o, name, 1)
+		case "admit-fifty":
+			s, err = admissionsScenario(ctx, client, p, k, sc, o, name, 50)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)

@@ -53,6 +53,12 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 				add("browse: p99 at the knee / raw get p99", fmt.Sprintf("%.2f (%s of %s)", float64(knee.Latency.P99)/float64(get.Latency.P99), ms(knee.Latency.P99), ms(get.Latency.P99)), "<= 1.5")
 			}
 			add("browse: N, sidecar operations per browse", fmt.Sprintf("%.2f", n), "-")
+		case "admit-one", "admit-fifty":
+			if save.Rate > 0 {
+				add(s.Name+": admissions/s at the knee / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s; p50 %s, p99 %s)",
+					knee.Achieved/save.Rate, knee.Achieved, save.Rate, ms(knee.Latency.P50), ms(knee.Latency.P99)), "one store: direction >= 1,000 admissions/s")
+			}
+			add(s.Name+": N, sidecar operations per admission", fmt.Sprintf("%.2f", n), "-")
 		case "lifecycle":
 			if save.Rate > 0 {
 				add("lifecycle: paid orders/s at the knee / raw save/s", fmt.Sprintf("%.3f (%.0f/s of %.0f/s; p50 %s, p99 %s of the customer's three calls)",
