@@ -246,6 +246,8 @@ func TestCheckoutBadInputGets4xxAndReservesNothing(t *testing.T) {
 		{"unknown store", "c1", "k6", orderBody("no-such-store", dish, 1), 404, "not_found", "store_id"},
 		{"bad period", "c1", "k7", map[string]any{"store_id": store, "period": "lunch", "items": []map[string]any{{"dish_id": dish, "quantity": 1}}}, 400, "invalid_argument", "period"},
 		{"price from the client", "c1", "k8", map[string]any{"store_id": store, "period": period, "items": []map[string]any{{"dish_id": dish, "quantity": 1, "price_cents": 1}}}, 400, "invalid_argument", "price_cents"},
+		{"delivery without a building", "c1", "k9", withDelivery(orderBody(store, dish, 1), "west", ""), 400, "invalid_argument", "delivery.building"},
+		{"delivery to a bad zone", "c1", "k10", withDelivery(orderBody(store, dish, 1), "west side!", "Dorm 5"), 400, "invalid_argument", "delivery.zone"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -262,4 +264,34 @@ func TestCheckoutBadInputGets4xxAndReservesNothing(t *testing.T) {
 		assert.EqualValues(t, 10, v.Available, "nothing was reserved")
 		assert.Empty(t, v.Holds)
 	}
+}
+
+// withDelivery makes a checkout body a delivery order's.
+func withDelivery(body map[string]any, zone, building string) map[string]any {
+	body["delivery"] = map[string]string{"zone": zone, "building": building}
+	return body
+}
+
+// A delivery order keeps where it goes, and a retry with the same key and address replays it.
+func TestADeliveryCheckoutKeepsWhereItGoes(t *testing.T) {
+	store, dish := saleStore(t, 10, 1)
+	customer, key := "student-"+uuid.NewString()[:8], uuid.NewString()
+	body := withDelivery(orderBody(store, dish, 1), "west", "Dorm 5")
+	r, err := checkout(customer, key, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	type withWhere struct {
+		order
+		Delivery struct{ Zone, Building string } `json:"delivery"`
+	}
+	o := decode[withWhere](t, r)
+	assert.Equal(t, "west", o.Delivery.Zone)
+	assert.Equal(t, "Dorm 5", o.Delivery.Building)
+	r, err = checkout(customer, key, body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, o, decode[withWhere](t, r))
+	r, err = checkout(customer, key, withDelivery(orderBody(store, dish, 1), "west", "Dorm 6"))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnprocessableEntity, r.Status, "another address with the same key: %s", r.Body)
 }

@@ -52,6 +52,19 @@ func Consts(t testing.TB, dir string) []Const {
 	return out
 }
 
+// Values lists the values of the string constants of type typ declared in dir (a service's
+// statuses), for comparing with a document's enum.
+func Values(t testing.TB, dir, typ string) []string {
+	t.Helper()
+	var out []string
+	for _, c := range Consts(t, dir) {
+		if c.Type == typ {
+			out = append(out, c.Value)
+		}
+	}
+	return out
+}
+
 // ErrorCodes returns every error code a service's HTTP API can answer: the code argument of each
 // apierr.Write call in its handlers' packages (dirs), in apierr itself (strict decoding) and in
 // httpserver (unknown routes and methods, panics). Codes must be constants or literals.

@@ -11,9 +11,10 @@ import (
 )
 
 // NotPublic are the path prefixes served for Dapr and the platform, not for clients: the
-// subscription listing, pub/sub deliveries, scheduler job callbacks and the health check. Routes
-// under them are left out of the documents; every other route must be documented.
-var NotPublic = []string{"/dapr/subscribe", "/events/", "/job/", "/healthz"}
+// subscription listing, actor configuration and callbacks (actorhost), pub/sub deliveries,
+// scheduler job callbacks and the health check. Routes under them are left out of the documents;
+// every other route must be documented.
+var NotPublic = []string{"/dapr/subscribe", "/dapr/config", "/actors/", "/events/", "/job/", "/healthz"}
 
 func public(path string) bool {
 	for _, p := range NotPublic {

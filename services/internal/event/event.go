@@ -17,7 +17,10 @@ const (
 	TopicStock = "stock"
 	// TopicPayments carries payment outcomes from the payment service, written by the payment
 	// intent's own outbox in the same write as the intent's change.
-	TopicPayments    = "payments"
+	TopicPayments = "payments"
+	// TopicTickets carries store queue tickets from the kitchen service, published by the store's
+	// actor after the change is saved (kept in the actor's outbox until published).
+	TopicTickets     = "tickets"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -27,6 +30,11 @@ const (
 	OrderCancelled = "order.cancelled"
 	OrderExpired   = "order.expired"
 	OrderPaid      = "order.paid"
+	// OrderAccepted, OrderReady and OrderCompleted follow the order's ticket in its store's queue
+	// (the kitchen's ticket.accepted, ticket.ready and ticket.picked_up).
+	OrderAccepted  = "order.accepted"
+	OrderReady     = "order.ready"
+	OrderCompleted = "order.completed"
 	// OrderRefundDue: the order holds money it will not serve (paid, then cancelled before the
 	// store accepted it; or paid after it had expired or been released). The payment service
 	// refunds the order's payment and inventory returns whatever the order had sold.
@@ -46,6 +54,19 @@ const (
 	StockReplenished = "stock.replenished"
 )
 
+// Ticket event types (the Type field of Ticket).
+const (
+	TicketQueued    = "ticket.queued"
+	TicketAccepted  = "ticket.accepted"
+	TicketPreparing = "ticket.preparing"
+	TicketReady     = "ticket.ready"
+	TicketPickedUp  = "ticket.picked_up"
+	// TicketRejected: the store will not make a paid order; the payment service refunds it.
+	TicketRejected = "ticket.rejected"
+	// TicketOverdue is an alert, not a state: a queued ticket waited too long to be accepted.
+	TicketOverdue = "ticket.overdue"
+)
+
 // Order is an order's state after a change. Consumers deduplicate on (OrderID, Type): an order
 // enters each state at most once.
 type Order struct {
@@ -61,8 +82,16 @@ type Order struct {
 	// one did: an order.cancelled with it was a paid order's (its refund_due follows).
 	TxnID string `json:"txn_id,omitempty"`
 	// Reason says why the order ended or is owed a refund, in words for people.
-	Reason string    `json:"reason,omitempty"`
-	At     time.Time `json:"at"`
+	Reason string `json:"reason,omitempty"`
+	// Delivery is where a rider takes the order; nil for an order the customer picks up.
+	Delivery *Delivery `json:"delivery,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// Delivery is where a delivery order goes: a building of a campus zone (riders work a zone).
+type Delivery struct {
+	Zone     string `json:"zone"`
+	Building string `json:"building"`
 }
 
 // Item is one line of an order.
@@ -107,4 +136,21 @@ type Stock struct {
 	Period    string    `json:"period"`
 	Available int64     `json:"available"`
 	At        time.Time `json:"at"`
+}
+
+// Ticket is a paid order's ticket in its store's queue after a change. Consumers deduplicate on
+// (OrderID, Type): a ticket enters each state at most once, though an event may be delivered
+// (and, after a failed publish, published) more than once. TotalCents is the order's total, so
+// that a rejection can be refunded without asking the order service.
+type Ticket struct {
+	Type       string    `json:"type"`
+	OrderID    string    `json:"order_id"`
+	StoreID    string    `json:"store_id"`
+	CustomerID string    `json:"customer_id"`
+	Period     string    `json:"period"`
+	Code       string    `json:"code"`
+	Status     string    `json:"status"`
+	TotalCents int64     `json:"total_cents"`
+	Reason     string    `json:"reason,omitempty"`
+	At         time.Time `json:"at"`
 }

@@ -46,6 +46,12 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 				Status: "refunded", Reason: "order cancelled after payment", At: at},
 			broken: map[string]any{"type": "payment.lost", "order_id": "a||b", "amount_cents": 0, "status": "pending", "txn_id": "", "at": "now"},
 		},
+		{
+			file: "schema/kitchen.json", topic: event.TopicTickets, typePrefix: "Ticket", zero: event.Ticket{},
+			filled: event.Ticket{Type: event.TicketRejected, OrderID: "3f2a", StoreID: "s1", CustomerID: "c1", Period: "2026-11-25.lunch",
+				Code: "A042", Status: "rejected", TotalCents: 900, Reason: "out of rice", At: at},
+			broken: map[string]any{"type": "ticket.lost", "store_id": "a||b", "code": "42", "status": "cooking", "total_cents": -1, "at": "soon"},
+		},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			doc := apidoc.LoadSchema(t, c.file)
@@ -84,6 +90,12 @@ func TestOrderEventStatusesAreTheOrderServicesStatuses(t *testing.T) {
 	}
 	require.NotEmpty(t, statuses)
 	assert.ElementsMatch(t, statuses, apidoc.LoadSchema(t, "schema/order.json").Enum(t, apidoc.Root, "status"))
+}
+
+func TestTicketEventStatusesAreTheKitchensStatuses(t *testing.T) {
+	statuses := apidoc.Values(t, "../../kitchen/queue", "Status")
+	require.NotEmpty(t, statuses)
+	assert.ElementsMatch(t, statuses, apidoc.LoadSchema(t, "schema/kitchen.json").Enum(t, apidoc.Root, "status"))
 }
 
 // asMap is v as the generic JSON object encoding/json makes of it.

@@ -5,25 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"time"
 
 	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/subscribe"
 	"github.com/canteen/canteen/services/notification/feed"
 )
-
-// TopicTickets carries the kitchen's ticket events. Its contract is the kitchen's to publish in
-// services/internal/event; until then this service reads only the fields every ticket event has.
-const TopicTickets = "tickets"
-
-// ticket is the part of a ticket event the notification service needs; other fields (pickup
-// code, status, ...) reach clients in the raw payload, unchanged.
-type ticket struct {
-	Type    string    `json:"type"`
-	OrderID string    `json:"order_id"`
-	StoreID string    `json:"store_id"`
-	At      time.Time `json:"at"`
-}
 
 // Routes are the two subscriptions: every order and ticket event, of any type (an unknown one
 // is a status update too), goes to its order's and its store's streams.
@@ -36,8 +22,8 @@ func Routes(svc *feed.Service, log *slog.Logger) []subscribe.Route {
 			}
 			return record(ctx, svc, log, id, feed.Event{Type: e.Type, OrderID: e.OrderID, StoreID: e.StoreID, CustomerID: e.CustomerID, At: e.At, Data: data})
 		}},
-		{Topic: TopicTickets, Path: "/events/tickets", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
-			var e ticket
+		{Topic: event.TopicTickets, Path: "/events/tickets", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
+			var e event.Ticket
 			if err := subscribe.Decode(data, &e); err != nil {
 				return err
 			}

@@ -13,6 +13,12 @@ type checkoutRequest struct {
 		DishID   string `json:"dish_id"`
 		Quantity int64  `json:"quantity"`
 	} `json:"items"`
+	Delivery *deliveryTo `json:"delivery,omitempty"`
+}
+
+type deliveryTo struct {
+	Zone     string `json:"zone"`
+	Building string `json:"building"`
 }
 
 type itemResponse struct {
@@ -32,6 +38,7 @@ type orderResponse struct {
 	TxnID      string         `json:"txn_id,omitempty"`
 	Reason     string         `json:"reason,omitempty"`
 	RefundDue  bool           `json:"refund_due,omitempty"`
+	Delivery   *deliveryTo    `json:"delivery,omitempty"`
 	CreatedAt  time.Time      `json:"created_at"`
 	UpdatedAt  time.Time      `json:"updated_at"`
 }
@@ -42,6 +49,9 @@ type listResponse struct {
 
 func (r checkoutRequest) domain(customer, key string) ordering.CheckoutRequest {
 	out := ordering.CheckoutRequest{CustomerID: customer, IdempotencyKey: key, StoreID: r.StoreID, Period: r.Period}
+	if r.Delivery != nil {
+		out.Delivery = (*ordering.Delivery)(r.Delivery)
+	}
 	for _, it := range r.Items {
 		out.Items = append(out.Items, ordering.ItemRequest{DishID: it.DishID, Quantity: it.Quantity})
 	}
@@ -53,6 +63,9 @@ func toOrderResponse(o ordering.Order) orderResponse {
 		Status: string(o.Status), TxnID: o.TxnID, Reason: o.Reason, RefundDue: o.RefundDue, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Items: make([]itemResponse, 0, len(o.Items))}
 	for _, it := range o.Items {
 		out.Items = append(out.Items, itemResponse(it))
+	}
+	if o.Delivery != nil {
+		out.Delivery = (*deliveryTo)(o.Delivery)
 	}
 	return out
 }

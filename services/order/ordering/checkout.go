@@ -19,6 +19,8 @@ var (
 	idPattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	keyPattern    = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
 	periodPattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.[a-z]{1,16}$`)
+	// buildingPattern: a building's name as people write it ("Dorm 5", "West Hall #2").
+	buildingPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} _.,#/-]{0,63}$`)
 )
 
 // InvalidError is a refused input naming the field at fault.
@@ -42,7 +44,11 @@ func invalid(field, format string, args ...any) error {
 type CheckoutRequest struct {
 	CustomerID, IdempotencyKey, StoreID, Period string
 	Items                                       []ItemRequest
+	Delivery                                    *Delivery // nil: the customer picks it up
 }
+
+// Delivery is where a rider takes a delivery order: a building of a campus zone.
+type Delivery struct{ Zone, Building string }
 
 // ItemRequest is a dish and how many; the price comes from the menu.
 type ItemRequest struct {
@@ -63,6 +69,10 @@ func (r CheckoutRequest) Validate() error {
 		return invalid("period", "must look like 2026-11-25.lunch")
 	case len(r.Items) == 0 || len(r.Items) > MaxItems:
 		return invalid("items", "must hold 1 to %d items", MaxItems)
+	case r.Delivery != nil && !idPattern.MatchString(r.Delivery.Zone):
+		return invalid("delivery.zone", "must be 1-64 letters, digits, '-' or '_'")
+	case r.Delivery != nil && !buildingPattern.MatchString(r.Delivery.Building):
+		return invalid("delivery.building", "must be 1-64 letters, digits, spaces or -_.,#/")
 	}
 	seen := map[string]bool{}
 	for i, it := range r.Items {
@@ -95,6 +105,9 @@ func (r CheckoutRequest) Hash() string {
 	fmt.Fprintf(&b, "%s|%s", r.StoreID, r.Period)
 	for _, it := range items {
 		fmt.Fprintf(&b, "|%s*%d", it.DishID, it.Quantity)
+	}
+	if r.Delivery != nil { // appended only when set: a pickup order's hash is what it always was
+		fmt.Fprintf(&b, "|delivery:%s\x00%s", r.Delivery.Zone, r.Delivery.Building)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:])

@@ -27,11 +27,14 @@ func (s *Service) Cancel(ctx context.Context, id, customerID string) (Order, err
 	if err != nil {
 		return Order{}, err
 	}
-	if _, err := o.Transition(Cancelled, s.now()); err != nil {
+	if err := customerMayCancel(o); err != nil {
 		return Order{}, err
 	}
 	if o.Status == Paid {
 		return s.transition(ctx, id, func(o Order) (Order, error) {
+			if err := customerMayCancel(o); err != nil {
+				return Order{}, err // the store accepted it meanwhile
+			}
 			o, err := o.Transition(Cancelled, s.now())
 			o.Reason, o.RefundDue = "cancelled by the customer after paying, before the store accepted it", true
 			return o, err
@@ -51,6 +54,15 @@ func (s *Service) Cancel(ctx context.Context, id, customerID string) (Order, err
 		o.Reason = "cancelled by the customer"
 		return o, err
 	}, event.OrderCancelled)
+}
+
+// customerMayCancel refuses a customer's cancel once the store has accepted the order (only the
+// store's rejection cancels it then).
+func customerMayCancel(o Order) error {
+	if o.Status != PendingPayment && o.Status != Paid {
+		return &IllegalTransitionError{From: o.Status, To: Cancelled}
+	}
+	return nil
 }
 
 // Expire ends an order still unpaid when its payment time is up (fired by the scheduler, at least
@@ -136,6 +148,9 @@ func orderEvent(typ string, o Order) event.Order {
 		TotalCents: o.TotalCents, TxnID: o.TxnID, Reason: o.Reason, At: o.UpdatedAt}
 	for _, it := range o.Items {
 		e.Items = append(e.Items, event.Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: it.PriceCents})
+	}
+	if o.Delivery != nil {
+		e.Delivery = &event.Delivery{Zone: o.Delivery.Zone, Building: o.Delivery.Building}
 	}
 	return e
 }

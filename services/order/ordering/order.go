@@ -28,7 +28,7 @@ const (
 var next = map[Status][]Status{
 	PendingPayment: {Paid, Cancelled, Expired},
 	Paid:           {Accepted, Cancelled}, // cancelled before the store accepts it: refunded
-	Accepted:       {Ready},
+	Accepted:       {Ready, Cancelled},    // cancelled only by the store's rejection: refunded
 	Ready:          {Completed},
 }
 
@@ -76,7 +76,9 @@ type Order struct {
 	// Reason says why the order ended (cancelled, expired) or is owed a refund.
 	Reason string
 	// RefundDue is set once the order announced that its payment must go back (order.refund_due).
-	RefundDue            bool
+	RefundDue bool
+	// Delivery is where a rider takes the order; nil when the customer picks it up.
+	Delivery             *Delivery
 	CreatedAt, UpdatedAt time.Time
 	// Outbox holds the events of committed changes not yet published (see outbox.go).
 	Outbox []event.Order
@@ -99,7 +101,7 @@ func (o Order) Date() string { return o.Period[:10] }
 // expiredInPlace is the record Expire stores under the id of an order its checkout never stored
 // (see Expire): expired, with the lines the job carried and no customer or request hash.
 func (o Order) expiredInPlace(at time.Time) Order {
-	return Order{ID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: o.Items, Status: Expired,
+	return Order{ID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: o.Items, Delivery: o.Delivery, Status: Expired,
 		Reason: "not stored before its payment time was up", CreatedAt: at, UpdatedAt: at}
 }
 

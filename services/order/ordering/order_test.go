@@ -12,7 +12,7 @@ func TestStateMachine(t *testing.T) {
 	all := []Status{PendingPayment, Paid, Accepted, Ready, Completed, Cancelled, Expired}
 	legal := map[[2]Status]bool{
 		{PendingPayment, Paid}: true, {PendingPayment, Cancelled}: true, {PendingPayment, Expired}: true,
-		{Paid, Accepted}: true, {Paid, Cancelled}: true, {Accepted, Ready}: true, {Ready, Completed}: true,
+		{Paid, Accepted}: true, {Paid, Cancelled}: true, {Accepted, Ready}: true, {Accepted, Cancelled}: true, {Ready, Completed}: true,
 	}
 	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	for _, from := range all {

@@ -170,7 +170,7 @@ func (s *Service) price(ctx context.Context, req CheckoutRequest) (Order, error)
 		return Order{}, ErrStoreBusy
 	}
 	now := s.now()
-	o := Order{CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
+	o := Order{CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period, Delivery: req.Delivery, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
 	for i, it := range req.Items {
 		d, ok := dishes[it.DishID]
 		if !ok {

@@ -41,3 +41,30 @@ func PaymentsRoute(svc *ordering.Service) subscribe.Route {
 		return err
 	}}
 }
+
+// TicketsRoute makes the order follow its ticket in its store's queue (the kitchen's events):
+// accepted, ready, picked up (completed), or rejected (cancelled with its refund due). Delivery
+// is at least once and in no set order; the order only moves forward, so repeats are no-ops.
+// ticket.queued, ticket.preparing and alerts change nothing of the order.
+func TicketsRoute(svc *ordering.Service) subscribe.Route {
+	moves := map[string]ordering.Status{event.TicketAccepted: ordering.Accepted, event.TicketReady: ordering.Ready, event.TicketPickedUp: ordering.Completed}
+	return subscribe.Route{Topic: event.TopicTickets, Path: "/events/tickets", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
+		var e event.Ticket
+		if err := subscribe.Decode(data, &e); err != nil {
+			return err
+		}
+		if !apierr.ValidID(e.OrderID) {
+			return fmt.Errorf("ticket event %s names no valid order id %q: %w", e.Type, e.OrderID, subscribe.ErrPoison)
+		}
+		var err error
+		if to, ok := moves[e.Type]; ok {
+			err = svc.TicketMoved(ctx, e.OrderID, to)
+		} else if e.Type == event.TicketRejected {
+			err = svc.TicketRejected(ctx, e.OrderID, e.Reason)
+		}
+		if errors.Is(err, ordering.ErrNotFound) {
+			return fmt.Errorf("ticket event %s of %s: %w: %w", e.Type, e.OrderID, subscribe.ErrPoison, err)
+		}
+		return err
+	}}
+}

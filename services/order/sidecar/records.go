@@ -21,10 +21,16 @@ type orderRecord struct {
 	TxnID       string       `json:"txn_id,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
 	RefundDue   bool         `json:"refund_due,omitempty"`
+	Delivery    *deliveryTo  `json:"delivery,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
 	UpdatedAt   time.Time    `json:"updated_at"`
 	// Outbox is the order's events not yet published: written with the change they announce.
 	Outbox []event.Order `json:"outbox,omitempty"`
+}
+
+type deliveryTo struct {
+	Zone     string `json:"zone"`
+	Building string `json:"building"`
 }
 
 type itemRecord struct {
@@ -39,6 +45,9 @@ func toOrderRecord(o ordering.Order) orderRecord {
 	for _, it := range o.Items {
 		rec.Items = append(rec.Items, itemRecord(it))
 	}
+	if o.Delivery != nil {
+		rec.Delivery = (*deliveryTo)(o.Delivery)
+	}
 	return rec
 }
 
@@ -47,6 +56,9 @@ func (r orderRecord) domain(id string) ordering.Order {
 		Status: ordering.Status(r.Status), RequestHash: r.RequestHash, TxnID: r.TxnID, Reason: r.Reason, RefundDue: r.RefundDue, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Outbox: r.Outbox}
 	for _, it := range r.Items {
 		o.Items = append(o.Items, ordering.Item(it))
+	}
+	if r.Delivery != nil {
+		o.Delivery = (*ordering.Delivery)(r.Delivery)
 	}
 	return o
 }

@@ -43,10 +43,11 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		require.NotEmpty(t, tok)
 		got.Status, got.Outbox = ordering.Cancelled, nil
 		got.TxnID, got.Reason, got.RefundDue = "txn-1", "cancelled by the customer", true
+		got.Delivery = &ordering.Delivery{Zone: "west", Building: "Dorm 5"}
 		require.NoError(t, repo.Save(ctx, got, tok))
 		again, _, err := repo.Order(ctx, o.ID)
 		require.NoError(t, err)
-		assert.Equal(t, got, again, "status, payment, reason and refund mark read back as written")
+		assert.Equal(t, got, again, "status, payment, reason, refund mark and delivery read back as written")
 		assert.Empty(t, again.Outbox)
 		assert.ErrorIs(t, repo.Save(ctx, got, tok), occ.ErrConflict)
 	})

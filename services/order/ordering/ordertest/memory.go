@@ -159,5 +159,9 @@ var errBroker = brokerError{}
 func clone(o ordering.Order) ordering.Order {
 	o.Items = slices.Clone(o.Items)
 	o.Outbox = slices.Clone(o.Outbox)
+	if o.Delivery != nil {
+		d := *o.Delivery
+		o.Delivery = &d
+	}
 	return o
 }

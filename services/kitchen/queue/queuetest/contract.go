@@ -1,0 +1,74 @@
+package queuetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/kitchen/queue"
+)
+
+// RunRepositoryContract checks what queue relies on from any Repository: a store with no queue
+// loads as NewQueue; a queue, with its tickets, counters, cursor, capacity and outbox, reads back
+// as saved, and a later save replaces it; an archived ticket reads back by its store and order,
+// and not by another store; an absent one is ErrNotFound. (Ids are fresh uuids: a real store
+// keeps earlier runs' data.) The actor's turns serialise a store's calls, so there is no
+// concurrency to check here.
+func RunRepositoryContract(t *testing.T, repo queue.Repository) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)
+	ticket := func(store string) queue.Ticket {
+		return queue.Ticket{OrderID: uuid.NewString(), StoreID: store, CustomerID: "c1", Period: "2026-11-25.lunch",
+			Items: []event.Item{{DishID: "rice", Quantity: 2, PriceCents: 900}}, TotalCents: 1800, Code: "A042", Status: queue.Accepted,
+			Seq: 7, OverCapacity: true, EstimatedReadyAt: at.Add(12 * time.Minute), CreatedAt: at, UpdatedAt: at.Add(time.Minute)}
+	}
+
+	t.Run("a store with no queue loads empty", func(t *testing.T) {
+		store := uuid.NewString()
+		q, err := repo.Load(ctx, store)
+		require.NoError(t, err)
+		assert.Equal(t, queue.NewQueue(store), q)
+	})
+
+	t.Run("a queue reads back as saved, and a save replaces it", func(t *testing.T) {
+		store := uuid.NewString()
+		open := ticket(store)
+		done := ticket(store)
+		done.Status, done.Items, done.Reason = queue.Rejected, nil, "out of rice"
+		q := queue.Queue{StoreID: store, Open: map[string]queue.Ticket{open.OrderID: open}, Done: []queue.Ticket{done},
+			Days: map[string]int{"2026-11-25": 42}, Seq: 9, Acked: 3, Capacity: queue.Capacity{Limit: 20, Busy: true},
+			Outbox:  []event.Ticket{{Type: event.TicketAccepted, OrderID: open.OrderID, StoreID: store, CustomerID: "c1", Period: open.Period, Code: "A042", Status: "accepted", TotalCents: 1800, At: at}},
+			Ticking: true}
+		require.NoError(t, repo.Save(ctx, q))
+		got, err := repo.Load(ctx, store)
+		require.NoError(t, err)
+		assert.Equal(t, q, got)
+
+		q.Open, q.Outbox, q.Seq = map[string]queue.Ticket{}, nil, 10
+		require.NoError(t, repo.Save(ctx, q))
+		got, err = repo.Load(ctx, store)
+		require.NoError(t, err)
+		assert.Empty(t, got.Open)
+		assert.Empty(t, got.Outbox)
+		assert.EqualValues(t, 10, got.Seq)
+	})
+
+	t.Run("an archived ticket reads back by its store only", func(t *testing.T) {
+		store := uuid.NewString()
+		tk := ticket(store)
+		tk.Status = queue.PickedUp
+		require.NoError(t, repo.Archive(ctx, tk))
+		got, err := repo.Archived(ctx, store, tk.OrderID)
+		require.NoError(t, err)
+		assert.Equal(t, tk, got)
+		_, err = repo.Archived(ctx, uuid.NewString(), tk.OrderID)
+		assert.ErrorIs(t, err, queue.ErrNotFound)
+		_, err = repo.Archived(ctx, store, uuid.NewString())
+		assert.ErrorIs(t, err, queue.ErrNotFound)
+	})
+}
