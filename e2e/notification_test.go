@@ -9,6 +9,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -240,4 +241,67 @@ func TestAKilledNotificationAppLosesNothingForAReconnectingClient(t *testing.T) 
 	}
 	assert.ElementsMatch(t, []string{orderPaid, orderRefundDue}, frameTypes(got))
 	assert.Equal(t, []int64{2, 3}, []int64{got[0].ID, got[1].ID})
+}
+
+// untilAll reads frames until every type of types has come, returning all read.
+func (s *sseStream) untilAll(t *testing.T, types ...string) []sseFrame {
+	t.Helper()
+	want := map[string]bool{}
+	for _, typ := range types {
+		want[typ] = true
+	}
+	var out []sseFrame
+	for len(want) > 0 {
+		f := s.next(t)
+		out = append(out, f)
+		delete(want, f.Event)
+	}
+	return out
+}
+
+// The whole life of an order, as its customer follows it: checkout, payment, the ticket with its
+// pickup code, accepted, preparing, ready, picked up and completed. Each step's events (the
+// kitchen's ticket event and the order's own) come before the next step's, the ids rise, and a
+// client that reconnects half-way with Last-Event-ID, then a client that reads it all afresh,
+// see exactly the same events: none missed, none twice.
+func TestTheFullLifecycleReachesTheCustomersStreamInOrderAcrossAReconnect(t *testing.T) {
+	o, _ := paidOrder(t)
+	store, _ := dishOf(t, o)
+	s := openOrderStream(t, o.ID, o.CustomerID, "")
+	seen := s.untilAll(t, orderCreated, orderPaid, "ticket.queued")
+	var code struct {
+		Code string `json:"code"`
+	}
+	for _, f := range seen {
+		if f.Event == "ticket.queued" {
+			require.NoError(t, json.Unmarshal([]byte(f.Data), &code))
+		}
+	}
+	assert.Regexp(t, codePattern, code.Code, "the pickup code reaches the customer")
+
+	steps := []struct {
+		action string
+		events []string
+	}{
+		{"accept", []string{"ticket.accepted", "order.accepted"}},
+		{"start", []string{"ticket.preparing"}},
+		{"ready", []string{"ticket.ready", "order.ready"}},
+		{"pickup", []string{"ticket.picked_up", "order.completed"}},
+	}
+	for i, step := range steps {
+		require.Equal(t, http.StatusOK, moveTicket(t, store, o.ID, step.action).Status, step.action)
+		seen = append(seen, s.untilAll(t, step.events...)...)
+		if i == 1 { // the client drops and comes back where it was
+			s.Close()
+			s = openOrderStream(t, o.ID, o.CustomerID, strconv.FormatInt(seen[len(seen)-1].ID, 10))
+		}
+	}
+	for i := 1; i < len(seen); i++ {
+		assert.Equal(t, seen[i-1].ID+1, seen[i].ID, "ids rise one by one, none missed or repeated: %v", frameTypes(seen))
+	}
+	// Paid and queued come from two services' topics and may reach the stream in either order.
+	assert.Equal(t, orderCreated, seen[0].Event)
+	assert.ElementsMatch(t, []string{orderPaid, "ticket.queued"}, frameTypes(seen[1:3]))
+	afresh := openOrderStream(t, o.ID, o.CustomerID, "").untilAll(t, "order.completed", "ticket.picked_up")
+	assert.Equal(t, frameTypes(seen), frameTypes(afresh), "a fresh client reads the same story")
 }
