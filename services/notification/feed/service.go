@@ -3,6 +3,8 @@ package feed
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"sync"
 
 	"github.com/canteen/canteen/services/internal/occ"
 )
@@ -32,6 +34,11 @@ const KeepPages = 3
 type Service struct {
 	repo   Repository
 	notify *Notifier
+	// appending serialises this replica's appends to one stream: a flash sale delivers hundreds
+	// of one store's events at once, and racing on the store stream's head, each with its ETag,
+	// gave up after repeated conflicts and redelivered them again and again (seen in e2e). The
+	// ETag still decides between replicas.
+	appending [64]sync.Mutex
 }
 
 // NewService returns the service over repo; notify wakes this replica's open streams.
@@ -66,6 +73,11 @@ func (s *Service) Record(ctx context.Context, e Event) error {
 
 // append adds e to the stream unless the same event is there already; it returns the stored event.
 func (s *Service) append(ctx context.Context, st Stream, e Event) (Event, error) {
+	sum := fnv.New32a()
+	sum.Write([]byte(st.String()))
+	mu := &s.appending[sum.Sum32()%uint32(len(s.appending))]
+	mu.Lock()
+	defer mu.Unlock()
 	var got Event
 	err := occ.Retry(ctx, func(ctx context.Context) error {
 		h, tok, err := s.repo.Head(ctx, st)
