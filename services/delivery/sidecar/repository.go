@@ -214,4 +214,3 @@ func (r *Repository) PublishDelivery(ctx context.Context, e event.DeliveryJob) e
 	return r.Client.PublishEvent(ctx, event.PubSub, event.TopicDeliveries, e,
 		dapr.PublishEventWithMetadata(map[string]string{"cloudevent.id": e.OrderID + "/" + e.EventType()}))
 }
-
