@@ -75,22 +75,7 @@ func RunRepositoryContract(t *testing.T, repo dispatch.Repository) {
 
 	t.Run("of many concurrent job creates exactly one succeeds", func(t *testing.T) {
 		j := newJob()
-		var ok, conflict atomic.Int64
-		var wg sync.WaitGroup
-		for range 16 {
-			wg.Go(func() {
-				err := repo.CreateJob(ctx, j)
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case assert.ErrorIs(t, err, occ.ErrConflict):
-					conflict.Add(1)
-				}
-			})
-		}
-		wg.Wait()
-		assert.EqualValues(t, 1, ok.Load())
-		assert.EqualValues(t, 15, conflict.Load())
+		exactlyOneOf(t, 16, func(int) error { return repo.CreateJob(ctx, j) })
 	})
 
 	t.Run("a roster round-trips; of concurrent writes from one read exactly one takes", func(t *testing.T) {
@@ -100,24 +85,11 @@ func RunRepositoryContract(t *testing.T, repo dispatch.Repository) {
 		got, tok, err := repo.Roster(ctx, r.Zone)
 		require.NoError(t, err)
 		assert.Equal(t, r, got)
-		var ok, conflict atomic.Int64
-		var wg sync.WaitGroup
-		for i := range 8 {
-			wg.Go(func() {
-				mine := got
-				mine.Name = "writer " + string(rune('a'+i))
-				err := repo.SaveRoster(ctx, mine, tok)
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case assert.ErrorIs(t, err, occ.ErrConflict):
-					conflict.Add(1)
-				}
-			})
-		}
-		wg.Wait()
-		assert.EqualValues(t, 1, ok.Load())
-		assert.EqualValues(t, 7, conflict.Load())
+		exactlyOneOf(t, 8, func(i int) error {
+			mine := got
+			mine.Name = "writer " + string(rune('a'+i))
+			return repo.SaveRoster(ctx, mine, tok)
+		})
 	})
 
 	t.Run("the rider directory and the zone list keep what was written", func(t *testing.T) {
@@ -145,4 +117,26 @@ func RunRepositoryContract(t *testing.T, repo dispatch.Repository) {
 			assert.Equal(t, 1, n, "zone %s listed once", z)
 		}
 	})
+}
+
+// exactlyOneOf runs n writes at once and checks that exactly one took and every other met
+// occ.ErrConflict (asserts, not requires, inside the goroutines).
+func exactlyOneOf(t *testing.T, n int, write func(i int) error) {
+	t.Helper()
+	var ok, conflict atomic.Int64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			err := write(i)
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case assert.ErrorIs(t, err, occ.ErrConflict):
+				conflict.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	assert.EqualValues(t, 1, ok.Load())
+	assert.EqualValues(t, n-1, conflict.Load())
 }
