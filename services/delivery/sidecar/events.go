@@ -12,7 +12,7 @@ import (
 )
 
 // OrdersRoute makes a job of every paid delivery order (order.paid with a delivery; pickup
-// orders are not the delivery service's) and cancels the job of a cancelled order. Delivery is at
+// orders are not the delivery service's) and cancels the job of a cancelled paid order. Delivery is at
 // least once; both are idempotent by order id.
 func OrdersRoute(svc *dispatch.Service) subscribe.Route {
 	return subscribe.Route{Topic: event.TopicOrders, Path: "/events/orders", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
@@ -24,7 +24,9 @@ func OrdersRoute(svc *dispatch.Service) subscribe.Route {
 		case e.Type == event.OrderPaid && e.Delivery != nil:
 			return poison(e.Type, e.OrderID, svc.Paid(ctx, dispatch.Paid{OrderID: e.OrderID, StoreID: e.StoreID, CustomerID: e.CustomerID,
 				Zone: e.Delivery.Zone, Building: e.Delivery.Building}))
-		case e.Type == event.OrderCancelled:
+		case e.Type == event.OrderCancelled && e.TxnID != "":
+			// Only a paid order's cancellation carries its transaction; an order cancelled
+			// before payment never had, nor will have, a job, so it is not remembered either.
 			return poison(e.Type, e.OrderID, svc.Cancel(ctx, e.OrderID, "order cancelled"))
 		}
 		return nil
