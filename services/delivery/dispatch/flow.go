@@ -71,7 +71,17 @@ func (s *Service) dispatchIfWaiting(ctx context.Context, j Job) error {
 // free takes a finished or cancelled job off its rider and out of the line, and gives the room
 // it leaves to waiting jobs.
 func (s *Service) free(ctx context.Context, j Job) error {
-	_, as, err := s.editRoster(ctx, j.Zone, func(r *Roster) (bool, error) { return r.release(j.OrderID), nil })
+	// Read after the caller's relay: an event it could not publish keeps the job listed.
+	cur, _, err := s.repo.Job(ctx, j.OrderID)
+	unsent := err == nil && len(cur.Outbox) > 0
+	_, as, err := s.editRoster(ctx, j.Zone, func(r *Roster) (bool, error) {
+		released := r.release(j.OrderID)
+		if unsent && !slices.Contains(r.Unsent, j.OrderID) {
+			r.Unsent = append(r.Unsent, j.OrderID)
+			return true, nil
+		}
+		return released, nil
+	})
 	if err != nil {
 		return fmt.Errorf("free the rider of %s: %w", j.OrderID, err)
 	}

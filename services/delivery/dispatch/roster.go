@@ -17,6 +17,9 @@ type Roster struct {
 	Seats      map[string]Seat
 	// Waiting are ready jobs without a rider, oldest first.
 	Waiting []Wait
+	// Unsent are ended jobs (off their riders) whose events may not all be published yet: the
+	// sweep relays them, since no rider's seat lists them any more.
+	Unsent []string
 }
 
 // Seat is a rider's place in its zone's roster: its capacity, duty and open jobs (its load).

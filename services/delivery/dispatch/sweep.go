@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Report is what one sweep found and did.
@@ -37,7 +38,7 @@ func (s *Service) sweepZone(ctx context.Context, zone string, rep *Report) error
 		return err
 	}
 	rep.Assigned += len(as)
-	errs := []error{s.apply(ctx, zone, as)}
+	errs := []error{s.apply(ctx, zone, as), s.relayUnsent(ctx, zone, r.Unsent, rep)}
 	var held []string
 	for _, seat := range r.Seats {
 		held = append(held, seat.Jobs...)
@@ -70,4 +71,33 @@ func (s *Service) sweepZone(ctx context.Context, zone string, rep *Report) error
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// relayUnsent relays the pending events of ended jobs and unlists those with none left.
+func (s *Service) relayUnsent(ctx context.Context, zone string, ids []string, rep *Report) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	jobs, err := s.repo.Jobs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if len(j.Outbox) > 0 {
+			rep.Relayed++
+			s.relay(ctx, j, "")
+		}
+	}
+	if jobs, err = s.repo.Jobs(ctx, ids); err != nil {
+		return err
+	}
+	_, as, err := s.editRoster(ctx, zone, func(r *Roster) (bool, error) {
+		n := len(r.Unsent)
+		r.Unsent = slices.DeleteFunc(r.Unsent, func(id string) bool { return len(jobs[id].Outbox) == 0 })
+		return len(r.Unsent) != n, nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.apply(ctx, zone, as)
 }

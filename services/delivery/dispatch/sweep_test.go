@@ -74,3 +74,43 @@ func TestTheSweepRepairsWhatACrashBetweenTwoWritesLeft(t *testing.T) {
 	assert.Equal(t, "r2", j.RiderID)
 	assert.Equal(t, 2, j.Attempt)
 }
+
+// The delivered event of a job whose publish failed is not lost when the job leaves its rider:
+// the zone lists it, and the sweep publishes it once the pub/sub is back.
+func TestTheSweepPublishesTheEventsOfEndedJobsThatCouldNotBePublished(t *testing.T) {
+	mem, clk := dispatchtest.NewMemory(), &clock{t: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}
+	svc := dispatch.NewService(dispatch.Deps{Repository: mem, Publisher: mem, Timers: &dispatchtest.Timers{},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.now}, dispatch.Config{})
+	_, err := svc.PutZone(ctx, "north", "North")
+	require.NoError(t, err)
+	_, err = svc.PutRider(ctx, "r1", "north", 1)
+	require.NoError(t, err)
+	_, err = svc.SetDuty(ctx, "r1", true)
+	require.NoError(t, err)
+	require.NoError(t, svc.Paid(ctx, dispatch.Paid{OrderID: "o1", StoreID: "s1", CustomerID: "c1", Zone: "north", Building: "b7"}))
+	require.NoError(t, svc.Ready(ctx, "o1"))
+	for _, a := range []dispatch.Action{dispatch.Accept, dispatch.PickUp} {
+		_, err := svc.Move(ctx, "o1", "r1", a)
+		require.NoError(t, err)
+	}
+	mem.SetPublishDown(true)
+	_, err = svc.Move(ctx, "o1", "r1", dispatch.Deliver)
+	require.NoError(t, err, "the move is made; its event waits in the job")
+	r1, err := svc.Rider(ctx, "r1")
+	require.NoError(t, err)
+	assert.Empty(t, r1.Jobs, "the rider is free")
+	require.Len(t, mem.Events(), 3)
+
+	mem.SetPublishDown(false)
+	clk.add(time.Minute)
+	rep, err := svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Relayed)
+	evs := mem.Events()
+	require.Len(t, evs, 4)
+	assert.Equal(t, "delivery.delivered", evs[3].Type)
+	rep, err = svc.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Relayed, "published once, then unlisted")
+	assert.Len(t, mem.Events(), 4)
+}

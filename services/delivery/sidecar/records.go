@@ -43,6 +43,7 @@ type rosterRecord struct {
 	Name    string                `json:"name"`
 	Seats   map[string]seatRecord `json:"seats"`
 	Waiting []waitRecord          `json:"waiting,omitempty"`
+	Unsent  []string              `json:"unsent,omitempty"`
 }
 
 type seatRecord struct {
@@ -57,7 +58,7 @@ type waitRecord struct {
 }
 
 func toRosterRecord(r dispatch.Roster) rosterRecord {
-	rec := rosterRecord{Name: r.Name, Seats: make(map[string]seatRecord, len(r.Seats))}
+	rec := rosterRecord{Name: r.Name, Seats: make(map[string]seatRecord, len(r.Seats)), Unsent: r.Unsent}
 	for id, s := range r.Seats {
 		rec.Seats[id] = seatRecord{Capacity: s.Capacity, OnDuty: s.OnDuty, Jobs: s.Jobs}
 	}
@@ -68,7 +69,7 @@ func toRosterRecord(r dispatch.Roster) rosterRecord {
 }
 
 func (r rosterRecord) domain(zone string) dispatch.Roster {
-	out := dispatch.Roster{Zone: zone, Name: r.Name, Seats: make(map[string]dispatch.Seat, len(r.Seats))}
+	out := dispatch.Roster{Zone: zone, Name: r.Name, Seats: make(map[string]dispatch.Seat, len(r.Seats)), Unsent: r.Unsent}
 	for id, s := range r.Seats {
 		out.Seats[id] = dispatch.Seat{Capacity: s.Capacity, OnDuty: s.OnDuty, Jobs: s.Jobs}
 	}

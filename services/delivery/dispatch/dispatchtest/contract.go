@@ -34,7 +34,7 @@ func RunRepositoryContract(t *testing.T, repo dispatch.Repository) {
 	newRoster := func() dispatch.Roster {
 		return dispatch.Roster{Zone: "z-" + uuid.NewString(), Name: "North campus", Seats: map[string]dispatch.Seat{
 			"r1": {Capacity: 3, OnDuty: true, Jobs: []string{"o1", "o2"}}, "r2": {Capacity: 1}},
-			Waiting: []dispatch.Wait{{OrderID: "o3", Avoid: []string{"r2"}}}}
+			Waiting: []dispatch.Wait{{OrderID: "o3", Avoid: []string{"r2"}}}, Unsent: []string{"o0"}}
 	}
 
 	t.Run("absent records are ErrNotFound", func(t *testing.T) {

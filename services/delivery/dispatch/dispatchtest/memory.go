@@ -5,6 +5,7 @@ package dispatchtest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -26,6 +27,14 @@ type Memory struct {
 	Published []event.DeliveryJob
 	// RosterSaves counts roster writes that took (tests of contention read it).
 	RosterSaves int
+	publishDown bool
+}
+
+// SetPublishDown makes every publish fail (down) or succeed again.
+func (m *Memory) SetPublishDown(down bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.publishDown = down
 }
 
 type versioned[T any] struct {
@@ -165,6 +174,9 @@ func (m *Memory) AddZone(_ context.Context, zone string) error {
 func (m *Memory) PublishDelivery(_ context.Context, e event.DeliveryJob) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.publishDown {
+		return errors.New("pub/sub unreachable")
+	}
 	m.Published = append(m.Published, e)
 	return nil
 }
@@ -188,7 +200,7 @@ func cloneRoster(r dispatch.Roster) dispatch.Roster {
 		seats[id] = s
 	}
 	r.Seats = seats
-	r.Waiting = slices.Clone(r.Waiting)
+	r.Waiting, r.Unsent = slices.Clone(r.Waiting), slices.Clone(r.Unsent)
 	for i := range r.Waiting {
 		r.Waiting[i].Avoid = slices.Clone(r.Waiting[i].Avoid)
 	}
