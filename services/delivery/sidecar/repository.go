@@ -61,15 +61,8 @@ func ttl(j dispatch.Job) int {
 
 // Job reads one job.
 func (r *Repository) Job(ctx context.Context, orderID string) (dispatch.Job, dispatch.Token, error) {
-	var rec jobRecord
-	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, jobKey(orderID), &rec)
-	switch {
-	case err != nil:
-		return dispatch.Job{}, "", err
-	case !found:
-		return dispatch.Job{}, "", dispatch.ErrNotFound
-	}
-	return rec.domain(orderID), dispatch.Token(etag), nil
+	rec, tok, err := read[jobRecord](ctx, r, jobKey(orderID))
+	return rec.domain(orderID), tok, err
 }
 
 // Jobs reads the jobs that exist among ids in one bulk call, keyed by order id.
@@ -105,57 +98,60 @@ func (r *Repository) Jobs(ctx context.Context, ids []string) (map[string]dispatc
 
 // CreateJob writes a new job, create-only on every store.
 func (r *Repository) CreateJob(ctx context.Context, j dispatch.Job) error {
-	raw, err := json.Marshal(toJobRecord(j))
-	if err != nil {
-		return err
-	}
-	return daprconn.CreateTTL(ctx, r.Client, r.StateStore, jobKey(j.OrderID), raw, ttl(j))
+	return r.create(ctx, jobKey(j.OrderID), toJobRecord(j), ttl(j))
 }
 
 // SaveJob writes the job if its ETag is still t.
 func (r *Repository) SaveJob(ctx context.Context, j dispatch.Job, t dispatch.Token) error {
-	if t == "" {
-		return fmt.Errorf("save job %s: no token", j.OrderID) // would silently be a create
-	}
-	raw, err := json.Marshal(toJobRecord(j))
-	if err != nil {
-		return err
-	}
-	return daprconn.SaveTTL(ctx, r.Client, r.StateStore, jobKey(j.OrderID), raw, string(t), ttl(j))
+	return r.save(ctx, jobKey(j.OrderID), toJobRecord(j), t, ttl(j))
 }
 
 // Roster reads a zone's roster.
 func (r *Repository) Roster(ctx context.Context, zone string) (dispatch.Roster, dispatch.Token, error) {
-	var rec rosterRecord
-	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, rosterKey(zone), &rec)
-	switch {
-	case err != nil:
-		return dispatch.Roster{}, "", err
-	case !found:
-		return dispatch.Roster{}, "", dispatch.ErrNotFound
-	}
-	return rec.domain(zone), dispatch.Token(etag), nil
+	rec, tok, err := read[rosterRecord](ctx, r, rosterKey(zone))
+	return rec.domain(zone), tok, err
 }
 
 // CreateRoster writes a new zone's roster, create-only.
 func (r *Repository) CreateRoster(ctx context.Context, ro dispatch.Roster) error {
-	raw, err := json.Marshal(toRosterRecord(ro))
-	if err != nil {
-		return err
-	}
-	return daprconn.Create(ctx, r.Client, r.StateStore, rosterKey(ro.Zone), raw)
+	return r.create(ctx, rosterKey(ro.Zone), toRosterRecord(ro), 0)
 }
 
 // SaveRoster writes the roster if its ETag is still t: the write every dispatch goes through.
 func (r *Repository) SaveRoster(ctx context.Context, ro dispatch.Roster, t dispatch.Token) error {
-	if t == "" {
-		return fmt.Errorf("save roster %s: no token", ro.Zone)
+	return r.save(ctx, rosterKey(ro.Zone), toRosterRecord(ro), t, 0)
+}
+
+// read reads key's record; dispatch.ErrNotFound when absent.
+func read[R any](ctx context.Context, r *Repository, key string) (R, dispatch.Token, error) {
+	var rec R
+	etag, found, err := daprconn.Get(ctx, r.Client, r.StateStore, key, &rec)
+	if err == nil && !found {
+		err = dispatch.ErrNotFound
 	}
-	raw, err := json.Marshal(toRosterRecord(ro))
+	return rec, dispatch.Token(etag), err
+}
+
+// create stores rec under key, create-only on every store; ttl > 0 is a time to live in seconds.
+func (r *Repository) create(ctx context.Context, key string, rec any, ttl int) error {
+	raw, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	return daprconn.Save(ctx, r.Client, r.StateStore, rosterKey(ro.Zone), raw, string(t))
+	return daprconn.CreateTTL(ctx, r.Client, r.StateStore, key, raw, ttl)
+}
+
+// save stores rec under key while its ETag is still t; ttl as in create, given on every write
+// of a record that should expire (a write without one makes it permanent again).
+func (r *Repository) save(ctx context.Context, key string, rec any, t dispatch.Token, ttl int) error {
+	if t == "" {
+		return fmt.Errorf("save %s: no token", key) // would silently be a create
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return daprconn.SaveTTL(ctx, r.Client, r.StateStore, key, raw, string(t), ttl)
 }
 
 // RiderZone is the zone the rider is registered in.
