@@ -150,23 +150,33 @@ func TestAStoreRejectionRefundsThePaidOrderAndReturnsItsUnit(t *testing.T) {
 }
 
 // publishPaid publishes order.paid events as the order service's outbox does, from the kitchen's
-// own sidecar, 16 at a time; failures are collected, not required inside the goroutines.
+// own sidecar.
 func publishPaid(t *testing.T, store string, orders []string) {
+	t.Helper()
+	events := make([]map[string]any, len(orders))
+	for i, id := range orders {
+		events[i] = map[string]any{"type": "order.paid", "order_id": id, "customer_id": "c-" + id[:8], "store_id": store, "period": period,
+			"status": "paid", "items": []map[string]any{{"dish_id": "rice", "quantity": 1, "price_cents": 990}}, "total_cents": 990, "at": time.Now()}
+	}
+	publishFrom(t, "kitchen", "orders", events)
+}
+
+// publishFrom publishes the events on topic from app's sidecar, 16 at a time; failures are
+// collected, not required inside the goroutines.
+func publishFrom(t *testing.T, app, topic string, events []map[string]any) {
 	t.Helper()
 	var (
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		errs []string
-		work = make(chan string)
+		work = make(chan map[string]any)
 	)
 	for range 16 {
 		wg.Go(func() {
-			for id := range work {
-				r, err := tryCall(http.MethodPost, platform.App("kitchen").DaprURL("/v1.0/publish/pubsub/orders"), map[string]any{
-					"type": "order.paid", "order_id": id, "customer_id": "c-" + id[:8], "store_id": store, "period": period, "status": "paid",
-					"items": []map[string]any{{"dish_id": "rice", "quantity": 1, "price_cents": 990}}, "total_cents": 990, "at": time.Now()})
+			for e := range work {
+				r, err := tryCall(http.MethodPost, platform.App(app).DaprURL("/v1.0/publish/pubsub/"+topic), e)
 				if err == nil && r.Status != http.StatusNoContent {
-					err = fmt.Errorf("publish %s: %d %s", id, r.Status, r.Body)
+					err = fmt.Errorf("publish %v: %d %s", e["order_id"], r.Status, r.Body)
 				}
 				if err != nil {
 					mu.Lock()
@@ -176,8 +186,8 @@ func publishPaid(t *testing.T, store string, orders []string) {
 			}
 		})
 	}
-	for _, id := range orders {
-		work <- id
+	for _, e := range events {
+		work <- e
 	}
 	close(work)
 	wg.Wait()

@@ -3,7 +3,10 @@
 // writes these JSON shapes takes part. Add fields; never rename or remove one.
 package event
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // PubSub is the name of the pub/sub component every profile defines.
 const PubSub = "pubsub"
@@ -20,7 +23,10 @@ const (
 	TopicPayments = "payments"
 	// TopicTickets carries store queue tickets from the kitchen service, published by the store's
 	// actor after the change is saved (kept in the actor's outbox until published).
-	TopicTickets     = "tickets"
+	TopicTickets = "tickets"
+	// TopicDeliveries carries delivery jobs' changes from the delivery service, kept in the
+	// job's own outbox (written with the change) until published.
+	TopicDeliveries  = "deliveries"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -65,6 +71,16 @@ const (
 	TicketRejected = "ticket.rejected"
 	// TicketOverdue is an alert, not a state: a queued ticket waited too long to be accepted.
 	TicketOverdue = "ticket.overdue"
+)
+
+// Delivery job event types (the Type field of DeliveryJob).
+const (
+	// DeliveryAssigned: a rider is offered the job and must accept it in time; a job is assigned
+	// again (Attempt + 1) to another rider when the first does not.
+	DeliveryAssigned  = "delivery.assigned"
+	DeliveryAccepted  = "delivery.accepted"
+	DeliveryPickedUp  = "delivery.picked_up"
+	DeliveryDelivered = "delivery.delivered"
 )
 
 // Order is an order's state after a change. Consumers deduplicate on (OrderID, Type): an order
@@ -154,3 +170,26 @@ type Ticket struct {
 	Reason     string    `json:"reason,omitempty"`
 	At         time.Time `json:"at"`
 }
+
+// DeliveryJob is a delivery order's job after a change. Consumers deduplicate on (OrderID, Type,
+// Attempt): a job is assigned once per attempt, and enters every other state at most once.
+// RiderID is the rider the job is with; Attempt counts its assignments (1 for the first rider).
+type DeliveryJob struct {
+	Type       string    `json:"type"`
+	OrderID    string    `json:"order_id"`
+	StoreID    string    `json:"store_id"`
+	CustomerID string    `json:"customer_id"`
+	Zone       string    `json:"zone"`
+	Building   string    `json:"building"`
+	RiderID    string    `json:"rider_id"`
+	Attempt    int       `json:"attempt"`
+	Status     string    `json:"status"`
+	At         time.Time `json:"at"`
+}
+
+// EventType names the event in its job's outbox (services/internal/outbox): a job is assigned
+// once per attempt, so the attempt is part of the name.
+func (e DeliveryJob) EventType() string { return e.Type + "#" + strconv.Itoa(e.Attempt) }
+
+// EventTime is when the change the event announces was written.
+func (e DeliveryJob) EventTime() time.Time { return e.At }

@@ -52,6 +52,12 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 				Code: "A042", Status: "rejected", TotalCents: 900, Reason: "out of rice", At: at},
 			broken: map[string]any{"type": "ticket.lost", "store_id": "a||b", "code": "42", "status": "cooking", "total_cents": -1, "at": "soon"},
 		},
+		{
+			file: "schema/delivery.json", topic: event.TopicDeliveries, typePrefix: "Delivery", zero: event.DeliveryJob{},
+			filled: event.DeliveryJob{Type: event.DeliveryAssigned, OrderID: "3f2a", StoreID: "s1", CustomerID: "c1", Zone: "north",
+				Building: "b7", RiderID: "r1", Attempt: 1, Status: "assigned", At: at},
+			broken: map[string]any{"type": "delivery.lost", "zone": "a||b", "rider_id": "", "attempt": 0, "status": "waiting", "at": "soon"},
+		},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			doc := apidoc.LoadSchema(t, c.file)
@@ -106,4 +112,19 @@ func asMap(t *testing.T, v any) map[string]any {
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(raw, &m))
 	return m
+}
+
+// The event's statuses are the job statuses an event announces: every status but the
+// unannounced ones (a placeholder, a job waiting for its first rider, a cancellation).
+func TestDeliveryEventStatusesAreTheDeliveryServicesAnnouncedStatuses(t *testing.T) {
+	var announced []string
+	for _, s := range apidoc.Values(t, "../../delivery/dispatch", "Status") {
+		switch s {
+		case "unpaid", "pending", "waiting", "cancelled":
+		default:
+			announced = append(announced, s)
+		}
+	}
+	require.NotEmpty(t, announced)
+	assert.ElementsMatch(t, announced, apidoc.LoadSchema(t, "schema/delivery.json").Enum(t, apidoc.Root, "status"))
 }

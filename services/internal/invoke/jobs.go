@@ -36,3 +36,13 @@ func (c *Client) KeepScheduling(ctx context.Context, log *slog.Logger, name stri
 		}
 	}
 }
+
+// ScheduleAfter schedules the one-shot Dapr job name, delivered to the app at POST /job/<name>
+// once after the given wait (overwrite: scheduling it again replaces it). A delivery the app
+// fails is retried every second, up to retries times (an explicit policy rather than Dapr's
+// default); the scheduler deletes the job once it has fired.
+func (c *Client) ScheduleAfter(ctx context.Context, name string, after time.Duration, retries int) error {
+	job := map[string]any{"dueTime": after.String(), "overwrite": true, "data": map[string]any{},
+		"failurePolicy": map[string]any{"constant": map[string]any{"interval": "1s", "maxRetries": retries}}}
+	return c.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
+}

@@ -20,6 +20,14 @@ func TestScheduleEveryPostsARecurringJobThatDropsAFailedTick(t *testing.T) {
 	assert.JSONEq(t, `{"schedule":"@every 5s","overwrite":true,"data":{},"failurePolicy":{"drop":{}}}`, s.body)
 }
 
+func TestScheduleAfterPostsAOneShotJobWithAnExplicitRetryPolicy(t *testing.T) {
+	var s sidecar
+	c := s.serve(t, http.StatusNoContent, "")
+	require.NoError(t, c.ScheduleAfter(context.Background(), "accept-1-o1", 3*time.Second, 5))
+	assert.Equal(t, "POST /v1.0/jobs/accept-1-o1", s.method+" "+s.path)
+	assert.JSONEq(t, `{"dueTime":"3s","overwrite":true,"data":{},"failurePolicy":{"constant":{"interval":"1s","maxRetries":5}}}`, s.body)
+}
+
 // A sidecar not up yet refuses; KeepScheduling tries again until it takes the job.
 func TestKeepSchedulingRetriesUntilTheSidecarTakesTheJob(t *testing.T) {
 	var s sidecar

@@ -1,0 +1,5 @@
+package dispatchtest
+
+import "testing"
+
+func TestMemoryRepositoryContract(t *testing.T) { RunRepositoryContract(t, NewMemory()) }
