@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -307,3 +308,43 @@ func TestBadInputAndImpossibleMovesAreRefusedAndChangeNothing(t *testing.T) {
 }
 
 func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// The delivery variant of an order's whole life, through every real service: a checkout to a
+// building of a zone, paid at the provider; the store accepts and readies the ticket, the
+// zone's rider is given the job, accepts, collects it (the store's pickup move), and delivers
+// it; the order is ready until then and completed by the delivery, which its customer's stream
+// shows last.
+func TestADeliveryOrderIsPaidCookedCarriedAndCompleted(t *testing.T) {
+	zone, riders := newZone(t, 1, 3)
+	store, dish := saleStore(t, 10, 1)
+	customer := "dorm-" + uuid.NewString()[:8]
+	r, err := checkout(customer, uuid.NewString(), withDelivery(orderBody(store, dish, 1), zone, "Dorm 7"))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, r.Status, "%s", r.Body)
+	o := decode[order](t, r)
+	paymentLedger.add(o, store, dish) // the payment suite's audit counts it too
+	p, err := createPayment(o.ID, o.CustomerID)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, p.Status, "%s", p.Body)
+	pay(t, decode[paymentView](t, p))
+	poll(t, admitWithin, func() bool { _, ok := tryTicket(t, store, o.ID); return ok }, "the ticket appears")
+	stream := openOrderStream(t, o.ID, o.CustomerID, "")
+
+	for _, action := range []string{"accept", "start", "ready"} {
+		require.Equal(t, http.StatusOK, moveTicket(t, store, o.ID, action).Status, action)
+	}
+	poll(t, dispatchWithin, func() bool {
+		waitAssigned(t, o.ID, riders[0])
+		return moveJob(t, o.ID, riders[0], "accept").Status == http.StatusOK
+	}, "the zone's rider accepts the job")
+	require.Equal(t, http.StatusOK, moveTicket(t, store, o.ID, "pickup").Status, "the rider collects it at the store")
+	require.Equal(t, http.StatusOK, moveJob(t, o.ID, riders[0], "picked-up").Status)
+	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "ready" }, "on its way, the order is still ready")
+
+	require.Equal(t, http.StatusOK, moveJob(t, o.ID, riders[0], "delivered").Status)
+	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "completed" }, "delivered: the order is completed")
+	seen := stream.untilAll(t, "order.completed", "delivery.delivered")
+	types := frameTypes(seen)
+	assert.Subset(t, types, []string{"order.accepted", "order.ready", "ticket.picked_up", "order.completed"})
+	assert.Less(t, slices.Index(types, "ticket.picked_up"), slices.Index(types, "order.completed"), "completed only after the pickup: %v", types)
+}

@@ -38,6 +38,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 		svc := ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: &sidecar.PriceCache{Menu: peers, TTL: priceTTL}, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)
 		sidecar.RegisterCallbacks(r, svc, log)
-		subscribe.Register(r, subscribe.Config{App: "order", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.PaymentsRoute(svc), sidecar.TicketsRoute(svc))
+		subscribe.Register(r, subscribe.Config{App: "order", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.PaymentsRoute(svc), sidecar.TicketsRoute(svc), sidecar.DeliveriesRoute(svc))
 	})
 }

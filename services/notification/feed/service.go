@@ -3,8 +3,8 @@ package feed
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"sync"
+	"time"
 
 	"github.com/canteen/canteen/services/internal/occ"
 )
@@ -34,16 +34,31 @@ const KeepPages = 3
 type Service struct {
 	repo   Repository
 	notify *Notifier
-	// appending serialises this replica's appends to one stream: a flash sale delivers hundreds
-	// of one store's events at once, and racing on the store stream's head, each with its ETag,
-	// gave up after repeated conflicts and redelivered them again and again (seen in e2e). The
-	// ETag still decides between replicas.
-	appending [64]sync.Mutex
+	// Appends to one stream on this replica are committed in groups: a flash sale delivers
+	// hundreds of one store's events at once, and each racing for the store stream's head with
+	// its ETag gave up after repeated conflicts and was redelivered again and again (seen in
+	// e2e). Now the first append to arrive writes every one waiting for that stream in one
+	// read and one write of the head, and the ETag decides only between replicas.
+	mu      sync.Mutex
+	pending map[Stream]*batch // appends waiting for their stream's writer
+	writing map[Stream]bool   // streams a writer is committing
 }
+
+// batch is appends to one stream committed together; done closes when got and err are set.
+type batch struct {
+	events []Event
+	got    []Event
+	err    error
+	done   chan struct{}
+}
+
+// commitTimeout bounds a group commit, which runs on for the appends of callers other than the
+// one whose call runs it.
+const commitTimeout = 10 * time.Second
 
 // NewService returns the service over repo; notify wakes this replica's open streams.
 func NewService(repo Repository, notify *Notifier) *Service {
-	return &Service{repo: repo, notify: notify}
+	return &Service{repo: repo, notify: notify, pending: map[Stream]*batch{}, writing: map[Stream]bool{}}
 }
 
 // Record appends e to its order's stream and its store's stream, once each however often it is
@@ -73,43 +88,100 @@ func (s *Service) Record(ctx context.Context, e Event) error {
 
 // append adds e to the stream unless the same event is there already; it returns the stored event.
 func (s *Service) append(ctx context.Context, st Stream, e Event) (Event, error) {
-	sum := fnv.New32a()
-	sum.Write([]byte(st.String()))
-	mu := &s.appending[sum.Sum32()%uint32(len(s.appending))]
-	mu.Lock()
-	defer mu.Unlock()
-	var got Event
+	s.mu.Lock()
+	b := s.pending[st]
+	if b == nil {
+		b = &batch{done: make(chan struct{})}
+		s.pending[st] = b
+	}
+	i := len(b.events)
+	b.events = append(b.events, e)
+	lead := !s.writing[st]
+	s.writing[st] = true
+	s.mu.Unlock()
+	if lead {
+		s.write(st)
+	}
+	select {
+	case <-b.done:
+		if b.err != nil {
+			return Event{}, b.err
+		}
+		return b.got[i], nil
+	case <-ctx.Done():
+		return Event{}, ctx.Err()
+	}
+}
+
+// write commits the stream's waiting appends, batch after batch, until none waits.
+func (s *Service) write(st Stream) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	for {
+		s.mu.Lock()
+		b := s.pending[st]
+		delete(s.pending, st)
+		if b == nil {
+			delete(s.writing, st)
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		b.got, b.err = s.appendAll(ctx, st, b.events)
+		close(b.done)
+	}
+}
+
+// appendAll appends to the stream those of evs it does not hold yet, in one write of its head
+// (and of any page sealed on the way), and returns each event as the stream holds it.
+func (s *Service) appendAll(ctx context.Context, st Stream, evs []Event) ([]Event, error) {
+	got := make([]Event, len(evs))
 	err := occ.Retry(ctx, func(ctx context.Context) error {
 		h, tok, err := s.repo.Head(ctx, st)
 		if err != nil {
 			return err
 		}
-		if i := find(h.Events, e); i >= 0 {
-			got = h.Events[i]
-			return nil
-		}
 		// An event sealed into the last page a moment ago is still a duplicate: the window
-		// checked is the head plus the last page, at least PageSize events.
+		// checked is the head, the last page before this write, and the pages it seals.
+		var recent []Event
 		if h.first() > 1 {
 			p, ok, err := s.repo.Page(ctx, st, pageOf(h.first()-1))
 			if err != nil {
 				return err
 			}
-			if i := find(p.Events, e); ok && i >= 0 {
-				got = p.Events[i]
-				return nil
+			if ok {
+				recent = p.Events
 			}
 		}
-		if st.Kind == KindOrder && h.Customer == "" {
-			h.Customer = e.CustomerID
+		var sealed []Page
+		appended := false
+		for i, e := range evs {
+			if j := find(h.Events, e); j >= 0 {
+				got[i] = h.Events[j]
+				continue
+			}
+			if e, ok := findIn(recent, sealed, e); ok {
+				got[i] = e
+				continue
+			}
+			if st.Kind == KindOrder && h.Customer == "" {
+				h.Customer = e.CustomerID
+			}
+			if p, ok := h.sealIfFull(); ok {
+				sealed = append(sealed, p)
+			}
+			e.InStore = false
+			got[i] = h.appendEvent(e)
+			appended = true
 		}
-		if p, ok := h.sealIfFull(); ok {
+		if !appended {
+			return nil // every one a duplicate: nothing to write
+		}
+		for _, p := range sealed {
 			if err := s.repo.SavePage(ctx, st, p); err != nil {
 				return err
 			}
 		}
-		e.InStore = false
-		got = h.appendEvent(e)
 		return s.repo.SaveHead(ctx, st, h, tok)
 	})
 	return got, err
@@ -168,4 +240,17 @@ func (s *Service) Since(ctx context.Context, st Stream, id int64) ([]Event, erro
 		}
 	}
 	return append(out, after(h.Events, id)...), nil
+}
+
+// findIn finds e among the events of the page before a write and of the pages the write seals.
+func findIn(before []Event, sealed []Page, e Event) (Event, bool) {
+	if j := find(before, e); j >= 0 {
+		return before[j], true
+	}
+	for _, p := range sealed {
+		if j := find(p.Events, e); j >= 0 {
+			return p.Events[j], true
+		}
+	}
+	return Event{}, false
 }

@@ -161,3 +161,38 @@ func TestRecordWakesTheListenersOfBothStreams(t *testing.T) {
 	assert.Len(t, store, 1)
 	assert.Empty(t, other)
 }
+
+// A flash sale: 120 orders of one store recorded at once go into the store's stream once each,
+// numbered 1 to 120 without a gap, the store stream's head written in groups (one replica never
+// conflicts with itself, so nothing gives up); every event delivered again afterwards, as the
+// broker redelivers, changes nothing.
+func TestAStoresRushIsCommittedInGroupsOnceEach(t *testing.T) {
+	ctx := context.Background()
+	mem := feedtest.NewMemory()
+	svc := feed.NewService(mem, feed.NewNotifier())
+	rush := func() {
+		var wg sync.WaitGroup
+		for i := range 120 {
+			wg.Go(func() {
+				assert.NoError(t, svc.Record(ctx, ev(fmt.Sprintf("o%d", i), "rush", "order.created")))
+			})
+		}
+		wg.Wait()
+	}
+	rush()
+	writes := mem.HeadWrites
+	// Each order's stream is written twice (the event, then its mark that the store stream has
+	// it); the rest are the store stream's writes.
+	assert.Less(t, writes-2*120, 120, "the store stream's head is written in groups, not once per event")
+	rush()
+	assert.Equal(t, writes, mem.HeadWrites, "the redeliveries write nothing")
+	got, err := svc.Since(ctx, feed.StoreStream("rush"), 0)
+	require.NoError(t, err)
+	require.Len(t, got, 120, "each order once")
+	orders := map[string]bool{}
+	for i, e := range got {
+		assert.EqualValues(t, i+1, e.ID)
+		orders[e.OrderID] = true
+	}
+	assert.Len(t, orders, 120)
+}

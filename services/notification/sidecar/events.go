@@ -11,8 +11,8 @@ import (
 	"github.com/canteen/canteen/services/notification/feed"
 )
 
-// Routes are the two subscriptions: every order and ticket event, of any type (an unknown one
-// is a status update too), goes to its order's and its store's streams.
+// Routes are the subscriptions: every order, ticket and delivery event, of any type (an unknown
+// one is a status update too), goes to its order's and its store's streams.
 func Routes(svc *feed.Service, log *slog.Logger) []subscribe.Route {
 	return []subscribe.Route{
 		{Topic: event.TopicOrders, Path: "/events/orders", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
@@ -28,6 +28,16 @@ func Routes(svc *feed.Service, log *slog.Logger) []subscribe.Route {
 				return err
 			}
 			return record(ctx, svc, log, id, feed.Event{Type: e.Type, OrderID: e.OrderID, StoreID: e.StoreID, At: e.At, Data: data})
+		}},
+		// A delivery order's rider: assigned, accepted, picked up, delivered. A job assigned
+		// again to another rider shows its first assignment only (streams keep one event of a
+		// type per order); the later moves name the rider who has it.
+		{Topic: event.TopicDeliveries, Path: "/events/deliveries", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
+			var e event.DeliveryJob
+			if err := subscribe.Decode(data, &e); err != nil {
+				return err
+			}
+			return record(ctx, svc, log, id, feed.Event{Type: e.Type, OrderID: e.OrderID, StoreID: e.StoreID, CustomerID: e.CustomerID, At: e.At, Data: data})
 		}},
 	}
 }

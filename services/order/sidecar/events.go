@@ -68,3 +68,26 @@ func TicketsRoute(svc *ordering.Service) subscribe.Route {
 		return err
 	}}
 }
+
+// DeliveriesRoute completes a delivery order its rider delivered (delivery.delivered). Delivery
+// is at least once; the order only moves forward, so repeats are no-ops. The other delivery
+// events (assigned, accepted, picked up) change nothing of the order.
+func DeliveriesRoute(svc *ordering.Service) subscribe.Route {
+	return subscribe.Route{Topic: event.TopicDeliveries, Path: "/events/deliveries", Handle: func(ctx context.Context, _ string, data json.RawMessage) error {
+		var e event.DeliveryJob
+		if err := subscribe.Decode(data, &e); err != nil {
+			return err
+		}
+		if e.Type != event.DeliveryDelivered {
+			return nil
+		}
+		if !apierr.ValidID(e.OrderID) {
+			return fmt.Errorf("delivery event %s names no valid order id %q: %w", e.Type, e.OrderID, subscribe.ErrPoison)
+		}
+		err := svc.Delivered(ctx, e.OrderID)
+		if errors.Is(err, ordering.ErrNotFound) {
+			return fmt.Errorf("delivery event %s of %s: %w: %w", e.Type, e.OrderID, subscribe.ErrPoison, err)
+		}
+		return err
+	}}
+}
