@@ -3,9 +3,9 @@ package feed
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
+	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/internal/occ"
 )
 
@@ -39,26 +39,14 @@ type Service struct {
 	// its ETag gave up after repeated conflicts and was redelivered again and again (seen in
 	// e2e). Now the first append to arrive writes every one waiting for that stream in one
 	// read and one write of the head, and the ETag decides only between replicas.
-	mu      sync.Mutex
-	pending map[Stream]*batch // appends waiting for their stream's writer
-	writing map[Stream]bool   // streams a writer is committing
+	appends *group.Committer[Stream, Event, Event]
 }
-
-// batch is appends to one stream committed together; done closes when got and err are set.
-type batch struct {
-	events []Event
-	got    []Event
-	err    error
-	done   chan struct{}
-}
-
-// commitTimeout bounds a group commit, which runs on for the appends of callers other than the
-// one whose call runs it.
-const commitTimeout = 10 * time.Second
 
 // NewService returns the service over repo; notify wakes this replica's open streams.
 func NewService(repo Repository, notify *Notifier) *Service {
-	return &Service{repo: repo, notify: notify, pending: map[Stream]*batch{}, writing: map[Stream]bool{}}
+	s := &Service{repo: repo, notify: notify}
+	s.appends = &group.Committer[Stream, Event, Event]{Commit: s.appendAll, Timeout: 10 * time.Second}
+	return s
 }
 
 // Record appends e to its order's stream and its store's stream, once each however often it is
@@ -88,48 +76,7 @@ func (s *Service) Record(ctx context.Context, e Event) error {
 
 // append adds e to the stream unless the same event is there already; it returns the stored event.
 func (s *Service) append(ctx context.Context, st Stream, e Event) (Event, error) {
-	s.mu.Lock()
-	b := s.pending[st]
-	if b == nil {
-		b = &batch{done: make(chan struct{})}
-		s.pending[st] = b
-	}
-	i := len(b.events)
-	b.events = append(b.events, e)
-	lead := !s.writing[st]
-	s.writing[st] = true
-	s.mu.Unlock()
-	if lead {
-		s.write(st)
-	}
-	select {
-	case <-b.done:
-		if b.err != nil {
-			return Event{}, b.err
-		}
-		return b.got[i], nil
-	case <-ctx.Done():
-		return Event{}, ctx.Err()
-	}
-}
-
-// write commits the stream's waiting appends, batch after batch, until none waits.
-func (s *Service) write(st Stream) {
-	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
-	defer cancel()
-	for {
-		s.mu.Lock()
-		b := s.pending[st]
-		delete(s.pending, st)
-		if b == nil {
-			delete(s.writing, st)
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-		b.got, b.err = s.appendAll(ctx, st, b.events)
-		close(b.done)
-	}
+	return s.appends.Do(ctx, st, e)
 }
 
 // appendAll appends to the stream those of evs it does not hold yet, in one write of its head
