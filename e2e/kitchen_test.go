@@ -258,3 +258,52 @@ func codeOf(q queueView, orderID string) string {
 	}
 	return ""
 }
+
+// Two instances of the kitchen app, each with its own sidecar: one dies (app and sidecar killed
+// with SIGKILL, as a pod does) while the paid orders of twenty stores pour in. Placement moves
+// its stores' actors to the other instance, the broker redelivers what it was handling, and every
+// order ends with exactly one ticket, the codes of each store distinct.
+func TestAKitchenInstanceKilledMidRushLosesAndDoublesNoTicket(t *testing.T) {
+	second, err := platform.Replica(t.Context(), "kitchen")
+	require.NoError(t, err)
+	const stores, each = 20, 30
+	byStore := map[string][]string{}
+	for range stores {
+		store := "failover-" + uuid.NewString()[:8]
+		for range each {
+			byStore[store] = append(byStore[store], uuid.NewString())
+		}
+	}
+	publishAll := func(from, to int) {
+		for store, orders := range byStore {
+			publishPaid(t, store, orders[from:to])
+		}
+	}
+	publishAll(0, each/2)
+	second.KillApp()
+	second.KillSidecar()
+	publishAll(each/2, each)
+	for store, orders := range byStore {
+		admitted := func() int {
+			r, err := tryCall(http.MethodGet, kitchenURL("stores/"+store+"/queue"), nil)
+			var q queueView
+			if err != nil || r.Status != http.StatusOK || json.Unmarshal(r.Body, &q) != nil {
+				return -1
+			}
+			return q.Working
+		}
+		if !assert.Eventually(t, func() bool { return admitted() == len(orders) }, 6*admitWithin, 500*time.Millisecond) {
+			letters := call(t, http.MethodGet, kitchenURL("ops/deadletters"), nil)
+			t.Fatalf("%s: %d of %d orders admitted; the kitchen's dead letters: %s", store, admitted(), len(orders), letters.Body)
+		}
+		q := readQueue(t, store)
+		codes := map[string]bool{}
+		for _, tk := range q.Tickets {
+			codes[tk.Code] = true
+		}
+		assert.Len(t, codes, len(orders), "one ticket per order of %s, distinct codes", store)
+		for _, id := range orders {
+			assert.NotEmpty(t, codeOf(q, id), "order %s has its ticket", id)
+		}
+	}
+}

@@ -28,7 +28,7 @@ func (a *App) MetricsURL() string { return fmt.Sprintf("http://127.0.0.1:%d/metr
 // StartApp starts the app's binary and waits for its health endpoint.
 func (a *App) StartApp(ctx context.Context) error {
 	var err error
-	a.app, err = startProc(a.ID, a.p.logPath(a.ID), a.env, a.p.Root, filepath.Join(a.p.dir, "bin", filepath.Base(filepath.Clean(a.spec.AppDirPath))))
+	a.app, err = startProc(a.name(), a.p.logPath(a.name()), a.env, a.p.Root, filepath.Join(a.p.dir, "bin", filepath.Base(filepath.Clean(a.spec.AppDirPath))))
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (a *App) StartSidecar(ctx context.Context) error {
 		"--log-level", a.spec.LogLevel,
 	}
 	var err error
-	a.sidecar, err = startProc(a.ID+"-daprd", p.logPath(a.ID+"-daprd"), nil, p.Root, args...)
+	a.sidecar, err = startProc(a.name()+"-daprd", p.logPath(a.name()+"-daprd"), nil, p.Root, args...)
 	if err != nil {
 		return err
 	}
@@ -69,6 +69,14 @@ func (a *App) KillApp() { a.app.kill() }
 
 // SidecarCPU is the CPU time the running sidecar has used so far (user and system), from /proc.
 func (a *App) SidecarCPU() (time.Duration, error) { return a.sidecar.cpu() }
+
+// name tells the app's processes and logs apart from its other replicas'.
+func (a *App) name() string {
+	if a.replica == 0 {
+		return a.ID
+	}
+	return fmt.Sprintf("%s-%d", a.ID, a.replica)
+}
 
 func trimSlash(s string) string {
 	for len(s) > 0 && s[0] == '/' {

@@ -30,7 +30,8 @@ type Platform struct {
 	scheduler     *proc
 	placementAddr string
 	schedulerAddr string
-	cpPorts       []int // placement's and scheduler's, kept for Restart
+	cpPorts       []int                        // placement's and scheduler's, kept for Restart
+	env           map[string]map[string]string // Options.Env, for replicas
 	apps          map[string]*App
 	order         []*App
 	lock          *os.File
@@ -42,6 +43,7 @@ type App struct {
 	AppPort, HTTPPort, GRPCPort int
 	internalPort, metricsPort   int
 	spec                        AppSpec
+	replica                     int // 0 for the first instance, then 1, 2... (Replica)
 	env                         []string
 	p                           *Platform
 	app, sidecar                *proc
@@ -94,29 +96,65 @@ func Start(ctx context.Context, opts Options) (_ *Platform, err error) {
 	if err := p.build(ctx, topo, ids); err != nil {
 		return p, err
 	}
+	p.env = opts.Env
 	for _, id := range ids {
 		spec, _ := topo.App(id)
-		ports, err := freePorts(5)
+		a, err := p.newApp(spec, 0)
 		if err != nil {
 			return p, err
 		}
-		a := &App{ID: id, AppPort: ports[0], HTTPPort: ports[1], GRPCPort: ports[2], internalPort: ports[3], metricsPort: ports[4], spec: spec, p: p}
-		a.env = []string{"APP_ID=" + id, "APP_PORT=" + strconv.Itoa(a.AppPort), "DAPR_HTTP_PORT=" + strconv.Itoa(a.HTTPPort), "DAPR_GRPC_PORT=" + strconv.Itoa(a.GRPCPort)}
-		for k, v := range spec.Env {
-			a.env = append(a.env, k+"="+v)
-		}
-		for k, v := range opts.Env[id] {
-			a.env = append(a.env, k+"="+v)
-		}
-		p.apps[id], p.order = a, append(p.order, a)
-		if err := a.StartApp(ctx); err != nil {
-			return p, err
-		}
-		if err := a.StartSidecar(ctx); err != nil {
+		p.apps[id] = a
+		if err := a.start(ctx); err != nil {
 			return p, err
 		}
 	}
 	return p, nil
+}
+
+// Replica starts one more instance of a running app, with its own ports and sidecar under the
+// same app id, as a second pod would be: it shares the app's actors (placement spreads them),
+// its subscriptions' deliveries and its invocations. Stop stops it with the rest.
+func (p *Platform) Replica(ctx context.Context, id string) (*App, error) {
+	first := p.App(id)
+	n := 1
+	for _, a := range p.order {
+		if a.ID == id {
+			n = max(n, a.replica+1)
+		}
+	}
+	a, err := p.newApp(first.spec, n)
+	if err != nil {
+		return nil, err
+	}
+	return a, a.start(ctx)
+}
+
+// newApp gives an instance of the app spec its ports and environment, and puts it in the
+// platform's order of processes.
+func (p *Platform) newApp(spec AppSpec, replica int) (*App, error) {
+	ports, err := freePorts(5)
+	if err != nil {
+		return nil, err
+	}
+	id := spec.AppID
+	a := &App{ID: id, AppPort: ports[0], HTTPPort: ports[1], GRPCPort: ports[2], internalPort: ports[3], metricsPort: ports[4], spec: spec, replica: replica, p: p}
+	a.env = []string{"APP_ID=" + id, "APP_PORT=" + strconv.Itoa(a.AppPort), "DAPR_HTTP_PORT=" + strconv.Itoa(a.HTTPPort), "DAPR_GRPC_PORT=" + strconv.Itoa(a.GRPCPort)}
+	for k, v := range spec.Env {
+		a.env = append(a.env, k+"="+v)
+	}
+	for k, v := range p.env[id] {
+		a.env = append(a.env, k+"="+v)
+	}
+	p.order = append(p.order, a)
+	return a, nil
+}
+
+// start starts the instance's app, then its sidecar.
+func (a *App) start(ctx context.Context) error {
+	if err := a.StartApp(ctx); err != nil {
+		return err
+	}
+	return a.StartSidecar(ctx)
 }
 
 func (p *Platform) startControlPlane(ctx context.Context) error {
@@ -187,10 +225,7 @@ func (p *Platform) Restart(ctx context.Context) error {
 		return err
 	}
 	for _, a := range p.order {
-		if err := a.StartApp(ctx); err != nil {
-			return err
-		}
-		if err := a.StartSidecar(ctx); err != nil {
+		if err := a.start(ctx); err != nil {
 			return err
 		}
 	}

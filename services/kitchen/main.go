@@ -34,7 +34,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	return httpserver.Run(ctx, log, "kitchen", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store, TickEvery: tick.String()}
 		svc := queue.NewService(repo, repo, repo, cfg, log, time.Now)
-		queues := &sidecar.Queues{Client: dc}
+		queues := sidecar.NewQueues(dc)
 		actorhost.Register(r, sidecar.NewStoreQueue(svc, log))
 		httpapi.Register(r, queues, log)
 		subscribe.Register(r, subscribe.Config{App: "kitchen", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.OrdersRoute(queues))

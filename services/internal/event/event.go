@@ -171,6 +171,10 @@ type Ticket struct {
 	At         time.Time `json:"at"`
 }
 
+// ID is the ticket event's CloudEvent id: the order and the change, so that a republished event
+// carries the id of the first.
+func (e Ticket) ID() string { return e.OrderID + "/" + e.Type }
+
 // DeliveryJob is a delivery order's job after a change. Consumers deduplicate on (OrderID, Type,
 // Attempt): a job is assigned once per attempt, and enters every other state at most once.
 // RiderID is the rider the job is with; Attempt counts its assignments (1 for the first rider).

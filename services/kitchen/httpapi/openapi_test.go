@@ -49,9 +49,10 @@ func TestKitchenAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	mem := queuetest.NewMemory()
 	svc := queue.NewService(mem, mem, mem, queue.Config{}, quiet, time.Now)
 	for _, o := range []string{"o1", "o2", "o3"} {
-		_, err := svc.Admit(context.Background(), event.Order{Type: event.OrderPaid, OrderID: o, CustomerID: "c1", StoreID: "s1",
-			Period: "2026-11-25.lunch", Items: []event.Item{{DishID: "rice", Quantity: 1, PriceCents: 900}}, TotalCents: 900})
+		got, err := svc.Admit(context.Background(), "s1", []event.Order{{Type: event.OrderPaid, OrderID: o, CustomerID: "c1", StoreID: "s1",
+			Period: "2026-11-25.lunch", Items: []event.Item{{DishID: "rice", Quantity: 1, PriceCents: 900}}, TotalCents: 900}})
 		require.NoError(t, err)
+		require.NoError(t, got[0].Err)
 	}
 	r := httpserver.NewEngine("kitchen", quiet)
 	Register(r, svc, quiet)

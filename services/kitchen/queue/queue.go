@@ -26,6 +26,9 @@ type Queue struct {
 	Outbox   []event.Ticket
 	// Ticking: the store's reminder is registered (see Service.Tick).
 	Ticking bool
+	// Version is the stored version this queue was loaded as ("" for a new one): its save
+	// succeeds only if nothing was saved since.
+	Version string
 }
 
 // Capacity is what staff set: Limit open tickets (0: no limit) before the store counts as over

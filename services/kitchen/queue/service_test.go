@@ -35,13 +35,22 @@ func paid(store, order, period string) event.Order {
 
 var ctx = context.Background()
 
+// admit admits one order, alone in its batch.
+func admit(svc *queue.Service, o event.Order) (queue.Ticket, error) {
+	got, err := svc.Admit(ctx, o.StoreID, []event.Order{o})
+	if err != nil {
+		return queue.Ticket{}, err
+	}
+	return got[0].Ticket, got[0].Err
+}
+
 func TestAdmittingAnOrderTwiceGivesTheSameTicketAndOneEvent(t *testing.T) {
 	svc, mem, _ := newService(t)
-	first, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	first, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	assert.Equal(t, "A001", first.Code)
 	assert.Equal(t, queue.Queued, first.Status)
-	again, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	again, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	assert.Equal(t, first, again)
 	assert.Equal(t, []string{event.TicketQueued}, mem.Events("o1"))
@@ -50,7 +59,7 @@ func TestAdmittingAnOrderTwiceGivesTheSameTicketAndOneEvent(t *testing.T) {
 
 func TestAnOrderAdmittedAgainAfterPickupIsNotReadmitted(t *testing.T) {
 	svc, mem, _ := newService(t)
-	_, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	_, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	for _, a := range []queue.Action{queue.Accept, queue.Start, queue.Finish, queue.Pickup} {
 		_, err := svc.Move(ctx, "s1", "o1", a, "")
@@ -63,7 +72,7 @@ func TestAnOrderAdmittedAgainAfterPickupIsNotReadmitted(t *testing.T) {
 	assert.Empty(t, q.Open)
 	assert.Empty(t, q.Done)
 
-	again, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	again, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	assert.Equal(t, queue.PickedUp, again.Status, "read from the archive")
 	assert.Equal(t, "A001", again.Code)
@@ -73,7 +82,7 @@ func TestAnOrderAdmittedAgainAfterPickupIsNotReadmitted(t *testing.T) {
 func TestCodesFollowEachStoreAndSaleDay(t *testing.T) {
 	svc, _, _ := newService(t)
 	code := func(store, order, period string) string {
-		tk, err := svc.Admit(ctx, paid(store, order, period))
+		tk, err := admit(svc, paid(store, order, period))
 		require.NoError(t, err)
 		return tk.Code
 	}
@@ -87,7 +96,7 @@ func TestCodesFollowEachStoreAndSaleDay(t *testing.T) {
 func TestBadOrdersAreRefusedAndChangeNothing(t *testing.T) {
 	svc, mem, _ := newService(t)
 	for _, o := range []event.Order{paid("s1", "o1", "lunch"), paid("s1", "", "2026-11-25.lunch")} {
-		_, err := svc.Admit(ctx, o)
+		_, err := admit(svc, o)
 		var inv *queue.InvalidError
 		assert.ErrorAs(t, err, &inv)
 	}
@@ -96,7 +105,7 @@ func TestBadOrdersAreRefusedAndChangeNothing(t *testing.T) {
 
 func TestIllegalMovesAndUnknownTicketsAreRefused(t *testing.T) {
 	svc, _, _ := newService(t)
-	_, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	_, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	_, err = svc.Move(ctx, "s1", "o1", queue.Pickup, "")
 	var te *queue.TransitionError
@@ -119,7 +128,7 @@ func TestOverCapacityOrdersGetInWithAnHonestEstimate(t *testing.T) {
 	require.NoError(t, err)
 	var last queue.Ticket
 	for i := range 3 {
-		last, err = svc.Admit(ctx, paid("s1", fmt.Sprint("o", i), "2026-11-25.lunch"))
+		last, err = admit(svc, paid("s1", fmt.Sprint("o", i), "2026-11-25.lunch"))
 		require.NoError(t, err)
 	}
 	assert.True(t, last.OverCapacity)
@@ -138,7 +147,7 @@ func TestOverCapacityOrdersGetInWithAnHonestEstimate(t *testing.T) {
 func TestThePOSIsOfferedWhatItHasNotAcknowledged(t *testing.T) {
 	svc, _, _ := newService(t)
 	for _, o := range []string{"o1", "o2"} {
-		_, err := svc.Admit(ctx, paid("s1", o, "2026-11-25.lunch"))
+		_, err := admit(svc, paid("s1", o, "2026-11-25.lunch"))
 		require.NoError(t, err)
 	}
 	page, err := svc.Changes(ctx, "s1", nil)
@@ -178,7 +187,7 @@ func TestThePOSIsOfferedWhatItHasNotAcknowledged(t *testing.T) {
 func TestEventsThatFailToPublishAreKeptAndPublishedByTheReminder(t *testing.T) {
 	svc, mem, _ := newService(t)
 	mem.PublishErr = queuetest.ErrDown
-	_, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	_, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err, "the ticket is admitted; its event waits")
 	_, err = svc.Move(ctx, "s1", "o1", queue.Accept, "")
 	require.NoError(t, err)
@@ -189,6 +198,10 @@ func TestEventsThatFailToPublishAreKeptAndPublishedByTheReminder(t *testing.T) {
 	mem.PublishErr = nil
 	require.NoError(t, svc.Tick(ctx, "s1"))
 	assert.Equal(t, []string{event.TicketQueued, event.TicketAccepted}, mem.Events("o1"), "in order")
+	// The published events leave the saved outbox with the store's next write: here the next
+	// tick's, which then has nothing left to watch and stops the reminder.
+	require.NoError(t, svc.Tick(ctx, "s1"))
+	assert.Equal(t, []string{event.TicketQueued, event.TicketAccepted}, mem.Events("o1"), "none published twice")
 	q, err = mem.Load(ctx, "s1")
 	require.NoError(t, err)
 	assert.Empty(t, q.Outbox)
@@ -196,9 +209,61 @@ func TestEventsThatFailToPublishAreKeptAndPublishedByTheReminder(t *testing.T) {
 	assert.False(t, mem.Ticking["s1"])
 }
 
+// A batch of admissions is one change of the queue: one save and one publish for all, a repeated
+// order in the batch or from an earlier one is the same ticket, and an order of another store is
+// refused alone.
+func TestABatchOfAdmissionsIsOneWrite(t *testing.T) {
+	svc, mem, _ := newService(t)
+	_, err := admit(svc, paid("s1", "o0", "2026-11-25.lunch"))
+	require.NoError(t, err)
+	saves := mem.Saves
+	got, err := svc.Admit(ctx, "s1", []event.Order{paid("s1", "o1", "2026-11-25.lunch"), paid("s1", "o2", "2026-11-25.lunch"),
+		paid("s1", "o1", "2026-11-25.lunch"), paid("s2", "o3", "2026-11-25.lunch"), paid("s1", "o0", "2026-11-25.lunch")})
+	require.NoError(t, err)
+	assert.Equal(t, 1, mem.Saves-saves)
+	assert.Equal(t, []string{"A002", "A003", "A002", "", "A001"}, []string{got[0].Ticket.Code, got[1].Ticket.Code, got[2].Ticket.Code, got[3].Ticket.Code, got[4].Ticket.Code})
+	var inv *queue.InvalidError
+	assert.ErrorAs(t, got[3].Err, &inv)
+	assert.Equal(t, []string{event.TicketQueued}, mem.Events("o1"))
+}
+
+// Two hosts running one store's actor for a moment (placement moving it) both save from the
+// version they loaded: the second meets a conflict, loads again and admits its order after the
+// first's, so neither ticket is lost and no code is given twice.
+func TestAnAdmissionRacingAnotherHostsIsRedoneNotLost(t *testing.T) {
+	mem := queuetest.NewMemory()
+	now := func() time.Time { return time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC) }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	racing := &racer{Memory: mem}
+	hostA := queue.NewService(racing, mem, mem, queue.Config{}, log, now)
+	hostB := queue.NewService(mem, mem, mem, queue.Config{}, log, now)
+	racing.before = func() { _, err := admit(hostB, paid("s1", "oB", "2026-11-25.lunch")); require.NoError(t, err) }
+	a, err := admit(hostA, paid("s1", "oA", "2026-11-25.lunch"))
+	require.NoError(t, err)
+	q, err := mem.Load(ctx, "s1")
+	require.NoError(t, err)
+	assert.Len(t, q.Open, 2, "both tickets kept")
+	assert.Equal(t, "A001", q.Open["oB"].Code)
+	assert.Equal(t, "A002", a.Code)
+}
+
+// racer lets another host save between this host's first load and its save.
+type racer struct {
+	*queuetest.Memory
+	before func()
+}
+
+func (r *racer) Save(ctx context.Context, q queue.Queue) error {
+	if r.before != nil {
+		r.before()
+		r.before = nil
+	}
+	return r.Memory.Save(ctx, q)
+}
+
 func TestAQueuedTicketWaitingTooLongRaisesOneOverdueAlert(t *testing.T) {
 	svc, mem, c := newService(t)
-	_, err := svc.Admit(ctx, paid("s1", "o1", "2026-11-25.lunch"))
+	_, err := admit(svc, paid("s1", "o1", "2026-11-25.lunch"))
 	require.NoError(t, err)
 	c.now = c.now.Add(4 * time.Minute)
 	require.NoError(t, svc.Tick(ctx, "s1"))
@@ -213,7 +278,7 @@ func TestCompletedTicketsLeaveTheHotState(t *testing.T) {
 	svc, mem, _ := newService(t)
 	for i := range 6 {
 		o := fmt.Sprint("o", i)
-		_, err := svc.Admit(ctx, paid("s1", o, "2026-11-25.lunch"))
+		_, err := admit(svc, paid("s1", o, "2026-11-25.lunch"))
 		require.NoError(t, err)
 		_, err = svc.Move(ctx, "s1", o, queue.Reject, "closing")
 		require.NoError(t, err)

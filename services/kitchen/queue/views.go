@@ -43,17 +43,14 @@ func (s *Service) SetCapacity(ctx context.Context, storeID string, c Capacity) (
 	if c.Limit < 0 || c.Limit > 10000 {
 		return View{}, &InvalidError{Field: "limit", Reason: "must be 0 (no limit) to 10000"}
 	}
-	q, err := s.repo.Load(ctx, storeID)
-	if err != nil {
-		return View{}, err
-	}
-	if q.Capacity != c {
+	var v View
+	err := s.update(ctx, storeID, func(q *Queue) (bool, error) {
+		changed := q.Capacity != c
 		q.Capacity = c
-		if err := s.commit(ctx, &q); err != nil {
-			return View{}, err
-		}
-	}
-	return s.view(q), nil
+		v = s.view(*q)
+		return changed, nil
+	})
+	return v, err
 }
 
 // Ticket is one of the store's tickets, open or completed.
@@ -65,7 +62,7 @@ func (s *Service) Ticket(ctx context.Context, storeID, orderID string) (Ticket, 
 	if t, ok := q.Open[orderID]; ok {
 		return t, nil
 	}
-	return s.repo.Archived(ctx, storeID, orderID)
+	return s.archived(ctx, storeID, orderID)
 }
 
 // Changes is the POS's pull: tickets changed after since, or after the last acknowledged cursor
@@ -87,18 +84,11 @@ func (s *Service) Changes(ctx context.Context, storeID string, since *int64) (Pa
 
 // Ack records that the POS has everything up to cursor.
 func (s *Service) Ack(ctx context.Context, storeID string, cursor int64) (Page, error) {
-	q, err := s.repo.Load(ctx, storeID)
-	if err != nil {
-		return Page{}, err
-	}
-	moved, err := q.ack(cursor)
-	if err != nil {
-		return Page{}, err
-	}
-	if moved {
-		if err := s.commit(ctx, &q); err != nil {
-			return Page{}, err
-		}
-	}
-	return Page{Tickets: q.since(q.Acked), Cursor: q.Seq}, nil
+	var p Page
+	err := s.update(ctx, storeID, func(q *Queue) (bool, error) {
+		moved, err := q.ack(cursor)
+		p = Page{Tickets: q.since(q.Acked), Cursor: q.Seq}
+		return moved, err
+	})
+	return p, err
 }

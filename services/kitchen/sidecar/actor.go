@@ -30,12 +30,18 @@ func NewStoreQueue(svc *queue.Service, log *slog.Logger) actor.FactoryContext {
 // Type is the actor type.
 func (a *StoreQueue) Type() string { return ActorType }
 
-// Admit admits a paid order (the orders subscription calls it).
-func (a *StoreQueue) Admit(ctx context.Context, o event.Order) (TicketAnswer, error) {
-	if o.StoreID != a.ID() {
-		return TicketAnswer{Refusal: refusal(&queue.InvalidError{Field: "store_id", Reason: "is not this actor's store"})}, nil
+// Admit admits a batch of the store's paid orders (the orders subscription's, see Queues.Admit):
+// one answer per order, in order.
+func (a *StoreQueue) Admit(ctx context.Context, orders []event.Order) (AdmitAnswer, error) {
+	got, err := a.svc.Admit(ctx, a.ID(), orders)
+	if err != nil {
+		return AdmitAnswer{}, err
 	}
-	return ticketAnswer(a.svc.Admit(ctx, o))
+	out := AdmitAnswer{Tickets: make([]TicketAnswer, len(got))}
+	for i, g := range got {
+		out.Tickets[i], _ = ticketAnswer(g.Ticket, g.Err)
+	}
+	return out, nil
 }
 
 // Move makes a staff move.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/kitchen/queue"
 )
 
@@ -15,7 +17,28 @@ import (
 // the call on the replica that hosts the store's actor). Its methods mirror queue.Service's.
 type Queues struct {
 	Client Client
+	admits *group.Committer[string, event.Order, TicketAnswer]
 }
+
+// NewQueues returns the client of the store actors.
+func NewQueues(c Client) *Queues {
+	q := &Queues{Client: c}
+	// A lunch rush delivers hundreds of one store's paid orders at once, and the store's actor
+	// takes one call at a time: each call carries every order of the store waiting on this
+	// replica (up to maxBatch), so that a read, a write and a publish serve them all.
+	q.admits = &group.Committer[string, event.Order, TicketAnswer]{Max: maxBatch, Timeout: 30 * time.Second,
+		Commit: func(ctx context.Context, storeID string, orders []event.Order) ([]TicketAnswer, error) {
+			var a AdmitAnswer
+			if err := q.call(ctx, storeID, "Admit", orders, &a); err != nil {
+				return nil, err
+			}
+			return a.Tickets, nil
+		}}
+	return q
+}
+
+// maxBatch bounds the orders of one Admit call (its body, and the archive keys it reads at once).
+const maxBatch = 100
 
 // call invokes method on the store's actor and decodes the answer into out.
 func (q *Queues) call(ctx context.Context, storeID, method string, in, out any) error {
@@ -44,9 +67,17 @@ func (q *Queues) ticket(ctx context.Context, storeID, method string, in any, ord
 	return a.Ticket.domain(), nil
 }
 
-// Admit admits a paid order into its store's queue.
+// Admit admits a paid order into its store's queue, in a batch with the store's other orders
+// waiting on this replica.
 func (q *Queues) Admit(ctx context.Context, o event.Order) (queue.Ticket, error) {
-	return q.ticket(ctx, o.StoreID, "Admit", o, o.OrderID)
+	a, err := q.admits.Do(ctx, o.StoreID, o)
+	if err != nil {
+		return queue.Ticket{}, err
+	}
+	if a.Refusal != nil {
+		return queue.Ticket{}, a.Refusal.err(o.OrderID)
+	}
+	return a.Ticket.domain(), nil
 }
 
 // Move makes a staff move on a ticket.

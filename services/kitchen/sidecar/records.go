@@ -7,7 +7,7 @@ import (
 	"github.com/canteen/canteen/services/kitchen/queue"
 )
 
-// queueRecord is a store's queue as the actor stores it (one actor state key, "queue"). It is
+// queueRecord is a store's queue as stored (one state key per store, queueKey). It is
 // also never renamed: a stored queue must read back after a deployment.
 type queueRecord struct {
 	StoreID string                  `json:"store_id"`

@@ -47,6 +47,11 @@ type TicketAnswer struct {
 	Refusal *Refusal     `json:"refusal,omitempty"`
 }
 
+// AdmitAnswer is a batch's admissions: a ticket or a refusal for each order, in order.
+type AdmitAnswer struct {
+	Tickets []TicketAnswer `json:"tickets"`
+}
+
 // ViewAnswer is a queue view, or a refusal.
 type ViewAnswer struct {
 	Limit        int            `json:"limit"`

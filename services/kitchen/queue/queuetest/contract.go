@@ -10,15 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/kitchen/queue"
 )
 
 // RunRepositoryContract checks what queue relies on from any Repository: a store with no queue
 // loads as NewQueue; a queue, with its tickets, counters, cursor, capacity and outbox, reads back
 // as saved, and a later save replaces it; an archived ticket reads back by its store and order,
-// and not by another store; an absent one is ErrNotFound. (Ids are fresh uuids: a real store
-// keeps earlier runs' data.) The actor's turns serialise a store's calls, so there is no
-// concurrency to check here.
+// and not by another store; an absent one is not in the answer. A save from a stale version, or
+// of a new queue where one exists, is occ.ErrConflict (two hosts running one store's actor for a
+// moment must not lose each other's tickets). (Ids are fresh uuids: a real store keeps earlier
+// runs' data.)
 func RunRepositoryContract(t *testing.T, repo queue.Repository) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)
@@ -47,6 +49,8 @@ func RunRepositoryContract(t *testing.T, repo queue.Repository) {
 		require.NoError(t, repo.Save(ctx, q))
 		got, err := repo.Load(ctx, store)
 		require.NoError(t, err)
+		assert.NotEmpty(t, got.Version)
+		q.Version = got.Version
 		assert.Equal(t, q, got)
 
 		q.Open, q.Outbox, q.Seq = map[string]queue.Ticket{}, nil, 10
@@ -58,17 +62,35 @@ func RunRepositoryContract(t *testing.T, repo queue.Repository) {
 		assert.EqualValues(t, 10, got.Seq)
 	})
 
-	t.Run("an archived ticket reads back by its store only", func(t *testing.T) {
+	t.Run("a save from a stale version is refused", func(t *testing.T) {
 		store := uuid.NewString()
-		tk := ticket(store)
-		tk.Status = queue.PickedUp
-		require.NoError(t, repo.Archive(ctx, tk))
-		got, err := repo.Archived(ctx, store, tk.OrderID)
+		fresh := queue.NewQueue(store)
+		require.NoError(t, repo.Save(ctx, fresh))
+		assert.ErrorIs(t, repo.Save(ctx, fresh), occ.ErrConflict, "a second new queue of the store")
+		first, err := repo.Load(ctx, store)
 		require.NoError(t, err)
-		assert.Equal(t, tk, got)
-		_, err = repo.Archived(ctx, uuid.NewString(), tk.OrderID)
-		assert.ErrorIs(t, err, queue.ErrNotFound)
-		_, err = repo.Archived(ctx, store, uuid.NewString())
-		assert.ErrorIs(t, err, queue.ErrNotFound)
+		second := first
+		first.Seq = 1
+		require.NoError(t, repo.Save(ctx, first))
+		second.Seq = 2
+		assert.ErrorIs(t, repo.Save(ctx, second), occ.ErrConflict, "a save from the version the first replaced")
+		got, err := repo.Load(ctx, store)
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, got.Seq)
+	})
+
+	t.Run("archived tickets read back by their store only", func(t *testing.T) {
+		store := uuid.NewString()
+		tk, other := ticket(store), ticket(store)
+		tk.Status, other.Status = queue.PickedUp, queue.Rejected
+		require.NoError(t, repo.Archive(ctx, tk))
+		require.NoError(t, repo.Archive(ctx, other))
+		absent := uuid.NewString()
+		got, err := repo.Archived(ctx, store, tk.OrderID, absent, other.OrderID)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]queue.Ticket{tk.OrderID: tk, other.OrderID: other}, got)
+		got, err = repo.Archived(ctx, uuid.NewString(), tk.OrderID)
+		require.NoError(t, err)
+		assert.Empty(t, got, "not by another store")
 	})
 }

@@ -7,9 +7,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 
 	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/kitchen/queue"
 )
 
@@ -18,6 +20,7 @@ import (
 type Memory struct {
 	mu        sync.Mutex
 	queues    map[string][]byte
+	versions  map[string]int
 	archive   map[string][]byte
 	Published []event.Ticket
 	Saves     int
@@ -28,7 +31,7 @@ type Memory struct {
 
 // NewMemory returns an empty Memory.
 func NewMemory() *Memory {
-	return &Memory{queues: map[string][]byte{}, archive: map[string][]byte{}, Ticking: map[string]bool{}}
+	return &Memory{queues: map[string][]byte{}, versions: map[string]int{}, archive: map[string][]byte{}, Ticking: map[string]bool{}}
 }
 
 var (
@@ -46,17 +49,27 @@ func (m *Memory) Load(_ context.Context, storeID string) (queue.Queue, error) {
 		return queue.NewQueue(storeID), nil
 	}
 	var q queue.Queue
-	return q, json.Unmarshal(raw, &q)
+	err := json.Unmarshal(raw, &q)
+	q.Version = strconv.Itoa(m.versions[storeID])
+	return q, err
 }
 
-// Save writes the store's queue.
+// Save writes the store's queue if its Version is still the stored one.
 func (m *Memory) Save(_ context.Context, q queue.Queue) error {
-	raw, err := json.Marshal(q)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if cur, ok := m.versions[q.StoreID]; q.Version != "" && (!ok || q.Version != strconv.Itoa(cur)) || q.Version == "" && ok {
+		return occ.ErrConflict
+	}
+	q.Version = ""
+	raw, err := json.Marshal(q)
+	if err != nil {
+		return err
+	}
 	m.queues[q.StoreID] = raw
+	m.versions[q.StoreID]++
 	m.Saves++
-	return err
+	return nil
 }
 
 // Archive writes a completed ticket.
@@ -68,26 +81,31 @@ func (m *Memory) Archive(_ context.Context, t queue.Ticket) error {
 	return err
 }
 
-// Archived reads a completed ticket.
-func (m *Memory) Archived(_ context.Context, storeID, orderID string) (queue.Ticket, error) {
+// Archived reads completed tickets.
+func (m *Memory) Archived(_ context.Context, storeID string, orderIDs ...string) (map[string]queue.Ticket, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	raw, ok := m.archive[storeID+"/"+orderID]
-	if !ok {
-		return queue.Ticket{}, queue.ErrNotFound
+	out := map[string]queue.Ticket{}
+	for _, id := range orderIDs {
+		if raw, ok := m.archive[storeID+"/"+id]; ok {
+			var t queue.Ticket
+			if err := json.Unmarshal(raw, &t); err != nil {
+				return nil, err
+			}
+			out[id] = t
+		}
 	}
-	var t queue.Ticket
-	return t, json.Unmarshal(raw, &t)
+	return out, nil
 }
 
-// PublishTicket records e, or fails with PublishErr.
-func (m *Memory) PublishTicket(_ context.Context, e event.Ticket) error {
+// PublishTickets records evs, or fails with PublishErr.
+func (m *Memory) PublishTickets(_ context.Context, evs []event.Ticket) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.PublishErr != nil {
 		return m.PublishErr
 	}
-	m.Published = append(m.Published, e)
+	m.Published = append(m.Published, evs...)
 	return nil
 }
 
