@@ -19,10 +19,13 @@ import (
 // stamped by the order service as it writes the order) the event reached it, and when each
 // order.paid arrived. Its sidecar also
 // serves the raw state baselines, so that the apps' sidecars count only the scenarios' work.
+// It also subscribes to the tickets topic, where the admissions scenarios wait for each paid
+// order's ticket.queued.
 type benchApp struct {
 	mu      sync.Mutex
 	arrived map[string]time.Duration
-	paidAt  map[string]time.Time // when each order.paid reached it (the lifecycle scenario)
+	paidAt  map[string]time.Time     // when each order.paid reached it (the lifecycle scenario)
+	tickets map[string]chan struct{} // closed when the order's ticket.queued arrives
 	app     *harness.App
 	addr    string
 	srv     *http.Server
@@ -41,7 +44,13 @@ func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/ping":
 		w.Write([]byte("pong"))
 	case "/dapr/subscribe":
-		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"}]`)
+		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},{"pubsubname":"pubsub","topic":"tickets","route":"/tickets"}]`)
+	case "/tickets":
+		var ce struct{ Data orderEvent }
+		if json.NewDecoder(r.Body).Decode(&ce) == nil && ce.Data.Type == "ticket.queued" {
+			b.ticketQueued(ce.Data.OrderID)
+		}
+		fmt.Fprint(w, `{"status":"SUCCESS"}`)
 	case "/orders":
 		var ce struct{ Data orderEvent }
 		if json.NewDecoder(r.Body).Decode(&ce) == nil {
@@ -67,7 +76,7 @@ func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // startBenchApp serves the bench app on a free port and attaches its sidecar.
 func startBenchApp(ctx context.Context, p *harness.Platform) (*benchApp, error) {
-	b := &benchApp{arrived: map[string]time.Duration{}, paidAt: map[string]time.Time{}}
+	b := &benchApp{arrived: map[string]time.Duration{}, paidAt: map[string]time.Time{}, tickets: map[string]chan struct{}{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -80,6 +89,34 @@ func startBenchApp(ctx context.Context, p *harness.Platform) (*benchApp, error) 
 		return nil, fmt.Errorf("bench sidecar: %w", err)
 	}
 	return b, nil
+}
+
+// ticket is the channel closed when the order's ticket.queued arrives.
+func (b *benchApp) ticket(orderID string) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ticketLocked(orderID)
+}
+
+// ticketQueued closes the order's channel, once however often the event is delivered.
+func (b *benchApp) ticketQueued(orderID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.ticketLocked(orderID)
+	select {
+	case <-c:
+	default:
+		close(c)
+	}
+}
+
+func (b *benchApp) ticketLocked(orderID string) chan struct{} {
+	c, ok := b.tickets[orderID]
+	if !ok {
+		c = make(chan struct{})
+		b.tickets[orderID] = c
+	}
+	return c
 }
 
 // EventLatency is how long created orders' events took to reach the probe.

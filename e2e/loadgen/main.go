@@ -22,8 +22,9 @@
 //   - browse: GET /stores/{store}/menu through the menu's sidecar.
 //   - lifecycle: checkout, the payment's creation, the payment at the provider (paysim); its
 //     notification settles it and the saga pays the order (order.paid, timed from the checkout).
-//   - admit-one, admit-fifty: paid orders admitted into the kitchen's StoreQueue actors through
-//     the Dapr actor API, all into one store's actor, or spread over fifty stores' actors.
+//   - admit-one, admit-fifty: paid orders published on the orders topic until their tickets are
+//     announced on the tickets topic (the kitchen admits them into its StoreQueue actors, a
+//     store's waiting orders in one call), all for one store, or spread over fifty stores.
 package main
 
 import (
@@ -232,9 +233,9 @@ func run(ctx context.Context, o options, args []string) error {
 		case "lifecycle":
 			s, err = lifecycleScenario(ctx, client, p, k, sc, bench, o)
 		case "admit-one":
-			s, err = admissionsScenario(ctx, client, p, k, sc, o, name, 1)
+			s, err = admissionsScenario(ctx, client, p, k, sc, bench, o, name, 1)
 		case "admit-fifty":
-			s, err = admissionsScenario(ctx, client, p, k, sc, o, name, 50)
+			s, err = admissionsScenario(ctx, client, p, k, sc, bench, o, name, 50)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
