@@ -13,11 +13,14 @@ import (
 // Ops counts what sidecars did, by kind, from the deltas of their Prometheus counters (daprd
 // 1.18.2, checked against a real sidecar):
 //   - state operations: dapr_component_state_count{operation=get|set|delete|bulk_get|bulk_delete|transaction|query}
-//   - publishes: dapr_component_pubsub_egress_count (and its bulk event count)
+//   - publishes: dapr_component_pubsub_egress_count, and dapr_component_pubsub_egress_bulk_count
+//     (one bulk publish, however many events, is one operation)
 //   - deliveries to subscribers: dapr_component_pubsub_ingress_count
 //   - invocations an app made of another app: dapr_runtime_service_invocation_req_sent_total
 //     (only calls that leave the sidecar count there: a client's call into the sidecar's own app
 //     does not)
+//   - actor calls an app made through its sidecar: dapr_grpc_io_server_completed_rpcs of
+//     InvokeActor (the kitchen's admissions), counted with the invocations
 //   - jobs API calls (schedule, get, delete a job): dapr_grpc_io_client_completed_rpcs of the
 //     scheduler's ScheduleJob/GetJob/DeleteJob methods
 type Ops struct {
@@ -36,12 +39,16 @@ func OpsOf(delta []Sample) Ops {
 		switch s.Name {
 		case "dapr_component_state_count":
 			o.State[l["operation"]] += s.Value
-		case "dapr_component_pubsub_egress_count", "dapr_component_pubsub_egress_bulk_event_count":
+		case "dapr_component_pubsub_egress_count", "dapr_component_pubsub_egress_bulk_count":
 			o.Publish += s.Value
 		case "dapr_component_pubsub_ingress_count", "dapr_component_pubsub_ingress_bulk_event_count":
 			o.Delivery += s.Value
 		case "dapr_runtime_service_invocation_req_sent_total":
 			o.Invoke += s.Value
+		case "dapr_grpc_io_server_completed_rpcs":
+			if strings.HasSuffix(l["grpc_server_method"], "/InvokeActor") {
+				o.Invoke += s.Value
+			}
 		case "dapr_grpc_io_client_completed_rpcs":
 			if m := l["grpc_client_method"]; strings.Contains(m, "Scheduler/") && strings.Contains(m, "Job") {
 				o.Jobs += s.Value

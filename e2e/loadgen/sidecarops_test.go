@@ -21,6 +21,9 @@ func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
 		sample("dapr_component_state_count", 2, "operation", "set", "success", "true"),
 		sample("dapr_component_state_count", 1, "operation", "bulk_get", "success", "true"),
 		sample("dapr_component_pubsub_egress_count", 1, "topic", "orders"),
+		sample("dapr_component_pubsub_egress_bulk_count", 1, "topic", "tickets"),
+		sample("dapr_grpc_io_server_completed_rpcs", 2, "grpc_server_method", "/dapr.proto.runtime.v1.Dapr/InvokeActor"),
+		sample("dapr_grpc_io_server_completed_rpcs", 5, "grpc_server_method", "/dapr.proto.runtime.v1.Dapr/GetState"),
 		sample("dapr_component_pubsub_ingress_count", 2, "topic", "stock"),
 		sample("dapr_runtime_service_invocation_req_sent_total", 2, "dst_app_id", "inventory"),
 		sample("dapr_runtime_service_invocation_req_sent_total", 1, "dst_app_id", "menu"),
@@ -30,11 +33,11 @@ func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
 	}
 	o := OpsOf(delta)
 	assert.Equal(t, map[string]float64{"get": 4, "set": 2, "bulk_get": 1}, o.State)
-	assert.Equal(t, 3.0, o.Invoke, "calls to other apps")
-	assert.Equal(t, 1.0, o.Publish)
+	assert.Equal(t, 5.0, o.Invoke, "calls to other apps and to actors")
+	assert.Equal(t, 2.0, o.Publish, "a bulk publish is one")
 	assert.Equal(t, 2.0, o.Delivery)
 	assert.Equal(t, 1.0, o.Jobs)
-	assert.Equal(t, 4+2+1+3+1+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
+	assert.Equal(t, 4+2+1+5+2+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
 }
 
 func TestOpsAdd(t *testing.T) {
