@@ -75,23 +75,13 @@ func (r *Repository) Jobs(ctx context.Context, ids []string) (map[string]dispatc
 	for i, id := range ids {
 		keys[i] = jobKey(id)
 	}
-	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, 8)
+	items, err := daprconn.GetBulk[jobRecord](ctx, r.Client, r.StateStore, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read %d jobs: %w", len(ids), err)
 	}
 	for _, it := range items {
-		if it.Error != "" {
-			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
-		}
-		if len(it.Value) == 0 {
-			continue
-		}
-		var rec jobRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
 		id := it.Key[len(jobPrefix):]
-		out[id] = rec.domain(id)
+		out[id] = it.Value.domain(id)
 	}
 	return out, nil
 }

@@ -96,3 +96,42 @@ func Get(ctx context.Context, c Getter, store, key string, dst any) (etag string
 	}
 	return it.Etag, true, nil
 }
+
+// BulkGetter is the part of the Dapr client that reads many keys at once.
+type BulkGetter interface {
+	GetBulkState(ctx context.Context, store string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
+}
+
+// Item is one key read by GetBulk, with its decoded value.
+type Item[T any] struct {
+	Key   string
+	Value T
+}
+
+// GetBulk reads keys in one bulk call and decodes each present value as a T; absent keys are left
+// out. A key the store failed to read fails the whole read: a caller must not take "absent" for
+// "unreadable".
+func GetBulk[T any](ctx context.Context, c BulkGetter, store string, keys []string) ([]Item[T], error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	items, err := c.GetBulkState(ctx, store, keys, nil, 8)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Item[T], 0, len(items))
+	for _, it := range items {
+		if it.Error != "" {
+			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
+		}
+		if len(it.Value) == 0 {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(it.Value, &v); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
+		}
+		out = append(out, Item[T]{Key: it.Key, Value: v})
+	}
+	return out, nil
+}

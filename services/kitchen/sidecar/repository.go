@@ -106,22 +106,12 @@ func (r *Repository) Archived(ctx context.Context, storeID string, orderIDs ...s
 	for i, id := range orderIDs {
 		keys[i] = archiveKey(storeID, id)
 	}
-	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, 0)
+	items, err := daprconn.GetBulk[ticketRecord](ctx, r.Client, r.StateStore, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read archived tickets of %s: %w", storeID, err)
 	}
 	for _, it := range items {
-		if it.Error != "" {
-			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
-		}
-		if len(it.Value) == 0 {
-			continue
-		}
-		var rec ticketRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
-		t := rec.domain()
+		t := it.Value.domain()
 		if t.StoreID == storeID {
 			out[t.OrderID] = t
 		}

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sort"
 
-	dapr "github.com/dapr/go-sdk/client"
-
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
@@ -94,17 +92,13 @@ func (s *Repository) List(ctx context.Context, q ordering.Query) ([]ordering.Ord
 }
 
 func (s *Repository) bulkIDs(ctx context.Context, keys []string) ([]string, error) {
-	items, err := s.bulk(ctx, keys)
+	items, err := daprconn.GetBulk[[]string](ctx, s.Client, s.StateStore, keys)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	for _, it := range items {
-		var part []string
-		if err := json.Unmarshal(it.Value, &part); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
-		ids = append(ids, part...)
+		ids = append(ids, it.Value...)
 	}
 	return ids, nil
 }
@@ -114,38 +108,13 @@ func (s *Repository) bulkOrders(ctx context.Context, ids []string) ([]ordering.O
 	for i, id := range ids {
 		keys[i] = orderKey(id)
 	}
-	items, err := s.bulk(ctx, keys)
+	items, err := daprconn.GetBulk[orderRecord](ctx, s.Client, s.StateStore, keys)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]ordering.Order, 0, len(items))
 	for _, it := range items {
-		var rec orderRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
-		out = append(out, rec.domain(it.Key[len("order:"):]))
-	}
-	return out, nil
-}
-
-// bulk reads keys, dropping absent ones.
-func (s *Repository) bulk(ctx context.Context, keys []string) ([]*dapr.BulkStateItem, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	items, err := s.Client.GetBulkState(ctx, s.StateStore, keys, nil, 8)
-	if err != nil {
-		return nil, err
-	}
-	out := items[:0]
-	for _, it := range items {
-		if it.Error != "" {
-			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
-		}
-		if len(it.Value) > 0 {
-			out = append(out, it)
-		}
+		out = append(out, it.Value.domain(it.Key[len("order:"):]))
 	}
 	return out, nil
 }

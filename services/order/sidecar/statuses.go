@@ -2,9 +2,9 @@ package sidecar
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
+	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -14,18 +14,14 @@ func (s *Repository) Orders(ctx context.Context, ids []string) (map[string]order
 	for i, id := range ids {
 		keys[i] = orderKey(id)
 	}
-	items, err := s.bulk(ctx, keys)
+	items, err := daprconn.GetBulk[orderRecord](ctx, s.Client, s.StateStore, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read %d orders: %w", len(ids), err)
 	}
 	out := make(map[string]ordering.Order, len(items))
 	for _, it := range items {
-		var rec orderRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
 		id := it.Key[len("order:"):]
-		out[id] = rec.domain(id)
+		out[id] = it.Value.domain(id)
 	}
 	return out, nil
 }

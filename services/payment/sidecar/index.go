@@ -44,17 +44,13 @@ func (r *Repository) Marked(ctx context.Context) (map[string]time.Time, error) {
 	for i := range keys {
 		keys[i] = shardKey(i)
 	}
-	items, err := r.bulk(ctx, keys)
+	items, err := daprconn.GetBulk[map[string]time.Time](ctx, r.Client, r.StateStore, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read the open intents: %w", err)
 	}
 	out := map[string]time.Time{}
 	for _, it := range items {
-		var marks map[string]time.Time
-		if err := json.Unmarshal(it.Value, &marks); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
-		for id, at := range marks {
+		for id, at := range it.Value {
 			out[id] = at
 		}
 	}

@@ -62,18 +62,14 @@ func (r *Repository) Intents(ctx context.Context, ids []string) (map[string]payi
 	for i, id := range ids {
 		keys[i] = intentKey(id)
 	}
-	items, err := r.bulk(ctx, keys)
+	items, err := daprconn.GetBulk[intentRecord](ctx, r.Client, r.StateStore, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read %d intents: %w", len(ids), err)
 	}
 	out := make(map[string]paying.Intent, len(items))
 	for _, it := range items {
-		var rec intentRecord
-		if err := json.Unmarshal(it.Value, &rec); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
-		}
 		id := it.Key[len(intentPrefix):]
-		out[id] = rec.domain(id)
+		out[id] = it.Value.domain(id)
 	}
 	return out, nil
 }
@@ -104,25 +100,4 @@ func (r *Repository) Save(ctx context.Context, in paying.Intent, t paying.Token)
 func (r *Repository) PublishPayment(ctx context.Context, e event.Payment) error {
 	return r.Client.PublishEvent(ctx, event.PubSub, event.TopicPayments, e,
 		dapr.PublishEventWithMetadata(map[string]string{"cloudevent.id": e.OrderID + "/" + e.Type}))
-}
-
-// bulk reads keys, dropping absent ones.
-func (r *Repository) bulk(ctx context.Context, keys []string) ([]*dapr.BulkStateItem, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, 8)
-	if err != nil {
-		return nil, err
-	}
-	out := items[:0]
-	for _, it := range items {
-		if it.Error != "" {
-			return nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
-		}
-		if len(it.Value) > 0 {
-			out = append(out, it)
-		}
-	}
-	return out, nil
 }
