@@ -3,7 +3,7 @@ package dispatch
 import (
 	"context"
 
-	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/outbox"
 )
 
@@ -15,18 +15,7 @@ import (
 // relay publishes the job's pending events, own (written by this call) and any orphaned, and
 // clears the published ones from its record.
 func (s *Service) relay(ctx context.Context, j Job, own string) {
-	outbox.Relay(ctx, s.log, s.now(), "delivery "+j.OrderID, j.Outbox, []string{own}, s.pub.PublishDelivery, func(ctx context.Context, sent map[string]bool) error {
-		return occ.Retry(ctx, func(ctx context.Context) error {
-			cur, tok, err := s.repo.Job(ctx, j.OrderID)
-			if err != nil {
-				return err
-			}
-			kept := outbox.Unsent(cur.Outbox, sent)
-			if len(kept) == len(cur.Outbox) {
-				return nil
-			}
-			cur.Outbox = kept
-			return s.repo.SaveJob(ctx, cur, tok)
-		})
-	})
+	outbox.Relay(ctx, s.log, s.now(), "delivery "+j.OrderID, j.Outbox, []string{own}, s.pub.PublishDelivery, outbox.Clear(
+		func(ctx context.Context) (Job, Token, error) { return s.repo.Job(ctx, j.OrderID) },
+		func(j *Job) *[]event.DeliveryJob { return &j.Outbox }, s.repo.SaveJob))
 }

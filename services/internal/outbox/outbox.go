@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/canteen/canteen/services/internal/occ"
 )
 
 // Timeout bounds a relay that goes on after its caller left: the change has committed, and its
@@ -59,6 +61,28 @@ func Relay[E Event](ctx context.Context, log *slog.Logger, now time.Time, record
 	}
 	if err := clear(ctx, sent); err != nil {
 		log.Warn("published events not cleared; they will be published again", "record", record, "err", err)
+	}
+}
+
+// Clear is the clear function of Relay for a record kept under an ETag: it reads the record
+// (load), drops the sent events from its outbox (the field events points to) and saves it with
+// the token it was read with, again from a fresh read on a conflict; a record whose outbox holds
+// none of them is not written.
+func Clear[R any, E Event, T any](load func(context.Context) (R, T, error), events func(*R) *[]E, save func(context.Context, R, T) error) func(context.Context, map[string]bool) error {
+	return func(ctx context.Context, sent map[string]bool) error {
+		return occ.Retry(ctx, func(ctx context.Context) error {
+			cur, tok, err := load(ctx)
+			if err != nil {
+				return err
+			}
+			box := events(&cur)
+			kept := Unsent(*box, sent)
+			if len(kept) == len(*box) {
+				return nil
+			}
+			*box = kept
+			return save(ctx, cur, tok)
+		})
 	}
 }
 

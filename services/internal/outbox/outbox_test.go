@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/canteen/canteen/services/internal/occ"
 )
 
 type ev struct {
@@ -50,4 +53,33 @@ func TestRelayPublishesOwnAndOrphanedInOrderAndClearsWhatWentOut(t *testing.T) {
 	Relay(context.Background(), quiet, now, "r1", pending[1:2], nil, publish,
 		func(_ context.Context, sent map[string]bool) error { cleared = sent; return nil })
 	assert.Nil(t, cleared, "nothing published, nothing to clear")
+}
+
+// Clear drops the sent events from the stored record with its token, reads again on a conflict,
+// and writes nothing when none of them is left.
+func TestClearDropsWhatWasSentFromAFreshRead(t *testing.T) {
+	type rec struct{ box []ev }
+	stored, version := rec{box: []ev{{typ: "a"}, {typ: "b"}, {typ: "c"}}}, 1
+	saves, conflicts := 0, 1
+	clear := Clear(
+		func(context.Context) (rec, int, error) { return stored, version, nil },
+		func(r *rec) *[]ev { return &r.box },
+		func(_ context.Context, r rec, v int) error {
+			saves++
+			if conflicts > 0 { // another writer got in between
+				conflicts--
+				version++
+				return occ.ErrConflict
+			}
+			if v != version {
+				return occ.ErrConflict
+			}
+			stored, version = r, version+1
+			return nil
+		})
+	require.NoError(t, clear(context.Background(), map[string]bool{"a": true, "c": true}))
+	assert.Equal(t, []ev{{typ: "b"}}, stored.box)
+	assert.Equal(t, 2, saves, "one conflict, then the save from a fresh read")
+	require.NoError(t, clear(context.Background(), map[string]bool{"a": true}))
+	assert.Equal(t, 2, saves, "nothing left to drop: no write")
 }

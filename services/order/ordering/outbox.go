@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/canteen/canteen/services/internal/event"
-	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/internal/outbox"
 )
 
@@ -25,20 +24,9 @@ func (s *Service) create(ctx context.Context, o Order, e event.Order) error {
 // relay publishes the order's pending events, the ones of types own (written by this call) and
 // any orphaned, and clears the published ones from its record.
 func (s *Service) relay(ctx context.Context, o Order, own ...string) {
-	outbox.Relay(ctx, s.log, s.now(), "order "+o.ID, o.Outbox, own, s.pub.PublishOrder, func(ctx context.Context, sent map[string]bool) error {
-		return occ.Retry(ctx, func(ctx context.Context) error {
-			cur, tok, err := s.repo.Order(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			kept := outbox.Unsent(cur.Outbox, sent)
-			if len(kept) == len(cur.Outbox) {
-				return nil
-			}
-			cur.Outbox = kept
-			return s.repo.Save(ctx, cur, tok)
-		})
-	})
+	outbox.Relay(ctx, s.log, s.now(), "order "+o.ID, o.Outbox, own, s.pub.PublishOrder, outbox.Clear(
+		func(ctx context.Context) (Order, Token, error) { return s.repo.Order(ctx, o.ID) },
+		func(o *Order) *[]event.Order { return &o.Outbox }, s.repo.Save))
 }
 
 // RelayPending publishes what an order read by a sweep still has orphaned: the way out for events

@@ -3,7 +3,7 @@ package paying
 import (
 	"context"
 
-	"github.com/canteen/canteen/services/internal/occ"
+	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/outbox"
 )
 
@@ -16,18 +16,7 @@ import (
 // relay publishes the intent's pending events, the one of type own (written by this call; "" for
 // none) and any orphaned, and clears the published ones from its record.
 func (s *Service) relay(ctx context.Context, in Intent, own string) {
-	outbox.Relay(ctx, s.log, s.now(), "payment "+in.OrderID, in.Outbox, []string{own}, s.pub.PublishPayment, func(ctx context.Context, sent map[string]bool) error {
-		return occ.Retry(ctx, func(ctx context.Context) error {
-			cur, tok, err := s.repo.Intent(ctx, in.OrderID)
-			if err != nil {
-				return err
-			}
-			kept := outbox.Unsent(cur.Outbox, sent)
-			if len(kept) == len(cur.Outbox) {
-				return nil
-			}
-			cur.Outbox = kept
-			return s.repo.Save(ctx, cur, tok)
-		})
-	})
+	outbox.Relay(ctx, s.log, s.now(), "payment "+in.OrderID, in.Outbox, []string{own}, s.pub.PublishPayment, outbox.Clear(
+		func(ctx context.Context) (Intent, Token, error) { return s.repo.Intent(ctx, in.OrderID) },
+		func(in *Intent) *[]event.Payment { return &in.Outbox }, s.repo.Save))
 }
