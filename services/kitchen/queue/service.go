@@ -21,9 +21,11 @@ type Repository interface {
 	Archived(ctx context.Context, storeID, orderID string) (Ticket, error)
 }
 
-// Publisher publishes ticket events on the tickets topic; publishing one twice must be harmless.
+// Publisher publishes ticket events on the tickets topic and store loads on the stores topic;
+// publishing one twice must be harmless.
 type Publisher interface {
 	PublishTicket(ctx context.Context, e event.Ticket) error
+	PublishStoreLoad(ctx context.Context, e event.StoreLoad) error
 }
 
 // Ticker drives Tick for a store while its queue needs it (a Dapr actor reminder): starting or
@@ -121,6 +123,7 @@ func (s *Service) Move(ctx context.Context, storeID, orderID string, a Action, r
 // commit saves the queue, with its reminder registered first when it needs one, then publishes
 // the outbox: an event exists in saved state before it is published, never the other way.
 func (s *Service) commit(ctx context.Context, q *Queue) error {
+	q.announce(s.now(), s.cfg.TicketTime)
 	if q.needsTick() && !q.Ticking {
 		if err := s.ticker.StartTicking(ctx, q.StoreID); err != nil {
 			return fmt.Errorf("start the reminder of %s: %w", q.StoreID, err)
@@ -146,7 +149,7 @@ func (s *Service) flush(ctx context.Context, q *Queue) {
 		}
 		sent++
 	}
-	if sent == 0 {
+	if loadSent := s.publishLoad(ctx, q); sent == 0 && !loadSent {
 		return
 	}
 	q.Outbox = append([]event.Ticket(nil), q.Outbox[sent:]...)

@@ -20,6 +20,7 @@ type Memory struct {
 	queues    map[string][]byte
 	archive   map[string][]byte
 	Published []event.Ticket
+	Loads     []event.StoreLoad
 	Saves     int
 	Ticking   map[string]bool
 	// PublishErr, when set, fails every publish.
@@ -88,6 +89,17 @@ func (m *Memory) PublishTicket(_ context.Context, e event.Ticket) error {
 		return m.PublishErr
 	}
 	m.Published = append(m.Published, e)
+	return nil
+}
+
+// PublishStoreLoad records e, or fails with PublishErr.
+func (m *Memory) PublishStoreLoad(_ context.Context, e event.StoreLoad) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.PublishErr != nil {
+		return m.PublishErr
+	}
+	m.Loads = append(m.Loads, e)
 	return nil
 }
 
