@@ -108,10 +108,7 @@ func TestAKitchenSwitchedBusyShowsOnTheMenuAndWarnsAtCheckout(t *testing.T) {
 func TestAStoreAtItsLimitShowsBusyUntilATicketLeaves(t *testing.T) {
 	o, _ := paidOrder(t)
 	store, _ := dishOf(t, o)
-	poll(t, admitWithin, func() bool {
-		_, ok := tryTicket(t, store, o.ID)
-		return ok
-	}, "the paid order's ticket appears in its store's queue")
+	awaitTicket(t, store, o.ID)
 	setCapacity(t, store, 1, false)
 	poll(t, settleWithin, func() bool {
 		k := menuKitchen(t, store)

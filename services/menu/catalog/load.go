@@ -2,10 +2,7 @@ package catalog
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/canteen/canteen/services/internal/occ"
 )
 
 // KitchenLoad is a store's load as its kitchen last announced it (the kitchen's store load events):
@@ -34,19 +31,14 @@ func (s *Store) ApplyLoad(l KitchenLoad) bool {
 	return true
 }
 
-// ApplyLoad records the kitchen's announcement of a store's load. A store this service does not
-// know is not an error: redelivering the event would never help.
+// ApplyLoad records the kitchen's announcement of a store's load; a store this service does not
+// know is not an error.
 func (s *Service) ApplyLoad(ctx context.Context, storeID string, l KitchenLoad) error {
-	err := occ.Retry(ctx, func(ctx context.Context) error {
+	return s.applyEvent(ctx, storeID, func(ctx context.Context) error {
 		st, tok, err := s.repo.Store(ctx, storeID)
 		if err != nil || !st.ApplyLoad(l) {
 			return err
 		}
 		return s.repo.PutStore(ctx, st, tok)
 	})
-	s.menus.forget(storeID)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
 }

@@ -81,25 +81,24 @@ func (m *Memory) Archived(_ context.Context, storeID, orderID string) (queue.Tic
 	return t, json.Unmarshal(raw, &t)
 }
 
-// PublishTicket records e, or fails with PublishErr.
+// PublishTicket records e in Published, or fails with PublishErr.
 func (m *Memory) PublishTicket(_ context.Context, e event.Ticket) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.PublishErr != nil {
-		return m.PublishErr
-	}
-	m.Published = append(m.Published, e)
-	return nil
+	return record(m, &m.Published, e)
 }
 
-// PublishStoreLoad records e, or fails with PublishErr.
+// PublishStoreLoad records e in Loads, or fails with PublishErr.
 func (m *Memory) PublishStoreLoad(_ context.Context, e event.StoreLoad) error {
+	return record(m, &m.Loads, e)
+}
+
+// record appends a published event to its list, or fails with PublishErr.
+func record[E any](m *Memory, list *[]E, e E) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.PublishErr != nil {
 		return m.PublishErr
 	}
-	m.Loads = append(m.Loads, e)
+	*list = append(*list, e)
 	return nil
 }
 
