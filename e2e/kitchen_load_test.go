@@ -8,6 +8,7 @@ package e2e
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -121,4 +122,36 @@ func TestAStoreAtItsLimitShowsBusyUntilATicketLeaves(t *testing.T) {
 		k := menuKitchen(t, store)
 		return k != nil && !k.Busy
 	}, "the ticket left: the store is under its limit again")
+}
+
+// publishLoad publishes a store load event through the Dapr publish API, as the kitchen does.
+func publishLoad(t *testing.T, store string, busy bool, waitMinutes, seq int64) {
+	t.Helper()
+	r := call(t, http.MethodPost, platform.App("menu").DaprURL("/v1.0/publish/pubsub/stores"), map[string]any{
+		"type": "store.load_changed", "store_id": store, "busy": busy, "over_capacity": false,
+		"wait_seconds": waitMinutes * 60, "seq": seq, "at": time.Now().UTC(),
+	})
+	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+}
+
+// The menu keeps a store's latest announcement by its seq: a late older one, a repeat and a
+// poison message change nothing, a newer one wins.
+func TestTheMenuKeepsTheKitchensLatestLoadBySeq(t *testing.T) {
+	s := createStore(t, "Load Canteen")
+	publishLoad(t, s.ID, true, 25, 5)
+	poll(t, settleWithin, func() bool {
+		k := menuKitchen(t, s.ID)
+		return k != nil && k.Busy && k.WaitMinutes == 25
+	}, "the menu shows the announced load")
+
+	r := call(t, http.MethodPost, platform.App("menu").DaprURL("/v1.0/publish/pubsub/stores"), `{"type":"store.load_changed","store_id":"a||b"}`)
+	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+	publishLoad(t, s.ID, false, 4, 3) // older, arriving late
+	publishLoad(t, s.ID, true, 25, 5) // a repeat
+	publishLoad(t, s.ID, true, 30, 6)
+	poll(t, settleWithin, func() bool { return menuKitchen(t, s.ID).WaitMinutes == 30 }, "the newer announcement wins")
+	time.Sleep(time.Second) // give a wrongly applied stale event the chance to show
+	k := menuKitchen(t, s.ID)
+	assert.True(t, k.Busy)
+	assert.EqualValues(t, 30, k.WaitMinutes)
 }
