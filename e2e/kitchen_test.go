@@ -55,6 +55,15 @@ func tryTicket(t *testing.T, store, orderID string) (ticketView, bool) {
 	return decode[ticketView](t, r), true
 }
 
+// awaitTicket waits for the paid order's ticket to appear in its store's queue.
+func awaitTicket(t *testing.T, store, orderID string) {
+	t.Helper()
+	poll(t, admitWithin, func() bool {
+		_, ok := tryTicket(t, store, orderID)
+		return ok
+	}, "the paid order's ticket appears in its store's queue")
+}
+
 func moveTicket(t *testing.T, store, orderID, action string) response {
 	t.Helper()
 	return call(t, http.MethodPost, kitchenURL("stores/"+store+"/tickets/"+orderID+"/"+action), nil)
@@ -114,10 +123,7 @@ func TestAPaidOrderGetsAPickupCodeAndStaffTakeItToPickup(t *testing.T) {
 func TestAStoreRejectionRefundsThePaidOrderAndReturnsItsUnit(t *testing.T) {
 	o, p := paidOrder(t)
 	store, dish := dishOf(t, o)
-	poll(t, admitWithin, func() bool {
-		_, ok := tryTicket(t, store, o.ID)
-		return ok
-	}, "the paid order's ticket appears in its store's queue")
+	awaitTicket(t, store, o.ID)
 	require.Equal(t, http.StatusOK, moveTicket(t, store, o.ID, "accept").Status)
 	poll(t, settleWithin, func() bool { return readOrder(t, o).Status == "accepted" }, "accepted")
 	cancel, err := tryCallWith(http.MethodPost, orderURL("orders/"+o.ID+"/cancel"), nil, map[string]string{"X-Customer-Id": o.CustomerID})

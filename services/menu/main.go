@@ -29,6 +29,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 	return httpserver.Run(ctx, log, "menu", port, func(r *gin.Engine, dc dapr.Client) {
 		svc := catalog.NewService(&sidecar.Repository{Client: dc, StateStore: store}, uuid.NewString, ttl)
 		httpapi.Register(r, svc, log)
-		subscribe.Register(r, subscribe.Config{App: "menu", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.StockRoute(svc))
+		subscribe.Register(r, subscribe.Config{App: "menu", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.StockRoute(svc), sidecar.StoresRoute(svc))
 	})
 }

@@ -26,7 +26,10 @@ const (
 	TopicTickets = "tickets"
 	// TopicDeliveries carries delivery jobs' changes from the delivery service, kept in the
 	// job's own outbox (written with the change) until published.
-	TopicDeliveries  = "deliveries"
+	TopicDeliveries = "deliveries"
+	// TopicStores carries a store's load from the kitchen service (busy, over capacity, the wait
+	// estimate), kept in the store's queue actor's state until published.
+	TopicStores      = "stores"
 	DeadLetterSuffix = "-deadletter"
 )
 
@@ -72,6 +75,10 @@ const (
 	// TicketOverdue is an alert, not a state: a queued ticket waited too long to be accepted.
 	TicketOverdue = "ticket.overdue"
 )
+
+// StoreLoadChanged is the one type of StoreLoad: what customers should be told about a store's
+// kitchen changed.
+const StoreLoadChanged = "store.load_changed"
 
 // Delivery job event types (the Type field of DeliveryJob).
 const (
@@ -197,3 +204,19 @@ func (e DeliveryJob) EventType() string { return e.Type + "#" + strconv.Itoa(e.A
 
 // EventTime is when the change the event announces was written.
 func (e DeliveryJob) EventTime() time.Time { return e.At }
+
+// StoreLoad is what a store's kitchen tells customers about its load, announced when any of it
+// changes: Busy (staff said the kitchen is slower than usual), OverCapacity (it has as many open
+// tickets as its limit: a new order still gets in, later) and WaitSeconds, the estimate for an
+// order placed now, rounded so that a rush does not announce every ticket. Seq counts the store's
+// announcements: a consumer keeps the highest and drops a lower or equal one, which is a late or
+// repeated delivery.
+type StoreLoad struct {
+	Type         string    `json:"type"`
+	StoreID      string    `json:"store_id"`
+	Busy         bool      `json:"busy"`
+	OverCapacity bool      `json:"over_capacity"`
+	WaitSeconds  int64     `json:"wait_seconds"`
+	Seq          int64     `json:"seq"`
+	At           time.Time `json:"at"`
+}

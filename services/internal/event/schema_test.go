@@ -58,6 +58,11 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 				Building: "b7", RiderID: "r1", Attempt: 1, Status: "assigned", At: at},
 			broken: map[string]any{"type": "delivery.lost", "zone": "a||b", "rider_id": "", "attempt": 0, "status": "waiting", "at": "soon"},
 		},
+		{
+			file: "schema/stores.json", topic: event.TopicStores, typePrefix: "StoreLoad", zero: event.StoreLoad{},
+			filled: event.StoreLoad{Type: event.StoreLoadChanged, StoreID: "s1", Busy: true, OverCapacity: true, WaitSeconds: 1500, Seq: 7, At: at},
+			broken: map[string]any{"type": "store.closed", "store_id": "a||b", "busy": "yes", "wait_seconds": -60, "seq": 0, "at": "soon"},
+		},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			doc := apidoc.LoadSchema(t, c.file)

@@ -14,7 +14,7 @@ const keptDays = 7
 // Queue is a store's hot state, the actor's one state key, small whatever the day's volume: the
 // open tickets, the completed ones the POS has not acknowledged yet (archived, kept here without
 // their items), the code counter of recent sale days, the change counter, the POS's acknowledged
-// cursor, capacity, and the outbox of events saved but not yet published.
+// cursor, capacity, the outbox of events saved but not yet published, and the announced load.
 type Queue struct {
 	StoreID  string
 	Open     map[string]Ticket
@@ -24,6 +24,8 @@ type Queue struct {
 	Acked    int64
 	Capacity Capacity
 	Outbox   []event.Ticket
+	// Load is the store's load as last announced, with its own one-event outbox (see load.go).
+	Load Load
 	// Ticking: the store's reminder is registered (see Service.Tick).
 	Ticking bool
 	// Version is the stored version this queue was loaded as ("" for a new one): its save
@@ -78,7 +80,7 @@ func (q *Queue) admit(o event.Order, now time.Time, per time.Duration) (Ticket, 
 	q.Seq++
 	t := Ticket{OrderID: o.OrderID, StoreID: o.StoreID, CustomerID: o.CustomerID, Period: o.Period, Items: o.Items,
 		TotalCents: o.TotalCents, Code: PickupCode(q.Days[day]), Status: Queued, Seq: q.Seq,
-		OverCapacity: q.Capacity.Limit > 0 && work >= q.Capacity.Limit, EstimatedReadyAt: now.Add(q.wait(work+1, per)),
+		OverCapacity: q.overCapacity(work), EstimatedReadyAt: now.Add(q.wait(work+1, per)),
 		CreatedAt: now, UpdatedAt: now}
 	q.Open[t.OrderID] = t
 	q.Outbox = append(q.Outbox, t.event(event.TicketQueued, now))
@@ -197,7 +199,7 @@ func (q *Queue) alertOverdue(now time.Time, after time.Duration) int {
 
 // needsTick: the reminder has work, an event to publish or a queued ticket to watch.
 func (q *Queue) needsTick() bool {
-	if len(q.Outbox) > 0 {
+	if len(q.Outbox) > 0 || q.Load.Unsent {
 		return true
 	}
 	for _, t := range q.Open {

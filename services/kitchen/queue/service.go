@@ -25,10 +25,11 @@ type Repository interface {
 	Archived(ctx context.Context, storeID string, orderIDs ...string) (map[string]Ticket, error)
 }
 
-// Publisher publishes ticket events on the tickets topic, all of them or an error; publishing
-// one twice must be harmless.
+// Publisher publishes ticket events on the tickets topic (all of them or an error) and store
+// loads on the stores topic; publishing one twice must be harmless.
 type Publisher interface {
 	PublishTickets(ctx context.Context, evs []event.Ticket) error
+	PublishStoreLoad(ctx context.Context, e event.StoreLoad) error
 }
 
 // Ticker drives Tick for a store while its queue needs it (a Dapr actor reminder): starting or
@@ -60,8 +61,8 @@ type Service struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	// sent is, per store, the events this replica published that are still in the saved outbox:
-	// the next save of the store leaves them out. Clearing the outbox in the same write as the
+	// sent is, per store, the events this replica published that are still in the saved outbox
+	// (and the store load announcement, by Load.id): the next save of the store leaves them out. Clearing the outbox in the same write as the
 	// next change, instead of a second write after every publish, halves the writes of a rush;
 	// lost with the process, they are only published again (consumers deduplicate).
 	mu   sync.Mutex
@@ -199,6 +200,9 @@ func (s *Service) load(ctx context.Context, storeID string) (Queue, error) {
 			}
 		}
 		q.Outbox = kept
+		if q.Load.Unsent && sent[q.Load.id()] {
+			q.Load.Unsent = false
+		}
 	}
 	return q, nil
 }
@@ -220,9 +224,10 @@ func (s *Service) update(ctx context.Context, storeID string, change func(q *Que
 }
 
 // commit saves the queue, with its reminder registered first when it needs one, then publishes
-// the outbox: an event exists in saved state before it is published, never the other way. A
-// failed publish leaves the events in the saved outbox for the next change or Tick.
+// the outbox and the store's load if it changed: an event exists in saved state before it is
+// published, never the other way. A failed publish leaves it saved for the next change or Tick.
 func (s *Service) commit(ctx context.Context, q Queue) error {
+	q.announce(s.now(), s.cfg.TicketTime)
 	if q.needsTick() && !q.Ticking {
 		if err := s.ticker.StartTicking(ctx, q.StoreID); err != nil {
 			return fmt.Errorf("start the reminder of %s: %w", q.StoreID, err)
@@ -241,6 +246,9 @@ func (s *Service) commit(ctx context.Context, q Queue) error {
 				sent[e.ID()] = true
 			}
 		}
+	}
+	if s.publishLoad(ctx, q) {
+		sent[q.Load.id()] = true
 	}
 	s.mu.Lock()
 	s.sent[q.StoreID] = sent
@@ -263,7 +271,7 @@ func (s *Service) Tick(ctx context.Context, storeID string) error {
 		if idle {
 			q.Ticking = false
 		}
-		return alerts > 0 || clearing || len(q.Outbox) > 0 || idle, nil
+		return alerts > 0 || clearing || len(q.Outbox) > 0 || q.Load.Unsent || idle, nil
 	})
 	if err != nil || !idle {
 		return err

@@ -25,7 +25,7 @@ type Page struct {
 
 func (s *Service) view(q Queue) View {
 	work := q.working()
-	return View{StoreID: q.StoreID, Capacity: q.Capacity, Working: work, OverCapacity: q.Capacity.Limit > 0 && work >= q.Capacity.Limit,
+	return View{StoreID: q.StoreID, Capacity: q.Capacity, Working: work, OverCapacity: q.overCapacity(work),
 		Wait: q.wait(work+1, s.cfg.TicketTime), Tickets: q.open()}
 }
 

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+
+	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/canteen/canteen/services/internal/apierr"
 	"github.com/canteen/canteen/services/internal/event"
@@ -36,4 +39,11 @@ func OrdersRoute(q *Queues) subscribe.Route {
 		}
 		return err
 	}}
+}
+
+// PublishStoreLoad publishes a store's load on the stores topic. The CloudEvent id names the
+// store and the announcement, so a republished one carries the id of the first.
+func (r *Repository) PublishStoreLoad(ctx context.Context, e event.StoreLoad) error {
+	return r.Client.PublishEvent(ctx, event.PubSub, event.TopicStores, e,
+		dapr.PublishEventWithMetadata(map[string]string{"cloudevent.id": e.StoreID + "/load/" + strconv.FormatInt(e.Seq, 10)}))
 }

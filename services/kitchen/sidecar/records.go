@@ -19,7 +19,18 @@ type queueRecord struct {
 	Limit   int                     `json:"limit"`
 	Busy    bool                    `json:"busy"`
 	Outbox  []event.Ticket          `json:"outbox,omitempty"`
+	Load    loadRecord              `json:"load,omitzero"`
 	Ticking bool                    `json:"ticking"`
+}
+
+// loadRecord is the store's load as last announced (queue.Load).
+type loadRecord struct {
+	Busy         bool      `json:"busy,omitempty"`
+	OverCapacity bool      `json:"over_capacity,omitempty"`
+	WaitSeconds  int64     `json:"wait_seconds"`
+	Seq          int64     `json:"seq"`
+	At           time.Time `json:"at"`
+	Unsent       bool      `json:"unsent,omitempty"`
 }
 
 // ticketRecord is a ticket as stored (in the queue, or archived) and as the actor answers it.
@@ -81,7 +92,9 @@ func toQueueRecord(q queue.Queue) queueRecord {
 		open[id] = toTicketRecord(t)
 	}
 	return queueRecord{StoreID: q.StoreID, Open: open, Done: toTicketRecords(q.Done), Days: q.Days, Seq: q.Seq, Acked: q.Acked,
-		Limit: q.Capacity.Limit, Busy: q.Capacity.Busy, Outbox: q.Outbox, Ticking: q.Ticking}
+		Limit: q.Capacity.Limit, Busy: q.Capacity.Busy, Outbox: q.Outbox, Ticking: q.Ticking,
+		Load: loadRecord{Busy: q.Load.Busy, OverCapacity: q.Load.OverCapacity, WaitSeconds: int64(q.Load.Wait / time.Second), Seq: q.Load.Seq,
+			At: q.Load.At, Unsent: q.Load.Unsent}}
 }
 
 func (r queueRecord) domain() queue.Queue {
@@ -94,5 +107,7 @@ func (r queueRecord) domain() queue.Queue {
 	}
 	q.Done, q.Seq, q.Acked, q.Outbox, q.Ticking = ticketsOf(r.Done), r.Seq, r.Acked, r.Outbox, r.Ticking
 	q.Capacity = queue.Capacity{Limit: r.Limit, Busy: r.Busy}
+	q.Load = queue.Load{Busy: r.Load.Busy, OverCapacity: r.Load.OverCapacity, Wait: time.Duration(r.Load.WaitSeconds) * time.Second,
+		Seq: r.Load.Seq, At: r.Load.At, Unsent: r.Load.Unsent}
 	return q
 }

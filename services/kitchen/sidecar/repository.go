@@ -34,6 +34,7 @@ type Client interface {
 	GetBulkState(ctx context.Context, store string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
 	SaveState(ctx context.Context, store, key string, data []byte, meta map[string]string, so ...dapr.StateOption) error
 	SaveBulkState(ctx context.Context, store string, items ...*dapr.SetStateItem) error
+	PublishEvent(ctx context.Context, pubsub, topic string, data any, opts ...dapr.PublishEventOption) error
 	PublishEvents(ctx context.Context, pubsub, topic string, events []any, opts ...dapr.PublishEventsOption) dapr.PublishEventsResponse
 	RegisterActorReminder(ctx context.Context, in *dapr.RegisterActorReminderRequest) error
 	UnregisterActorReminder(ctx context.Context, in *dapr.UnregisterActorReminderRequest) error

@@ -129,13 +129,20 @@ func (s *Service) UpdateDish(ctx context.Context, storeID, id string, version in
 // A dish this service does not know is not an error: the event may concern a dish created elsewhere
 // or deleted since, and redelivering it would never help.
 func (s *Service) ApplyStock(ctx context.Context, storeID, dishID string, outOfStock bool, at time.Time) error {
-	err := occ.Retry(ctx, func(ctx context.Context) error {
+	return s.applyEvent(ctx, storeID, func(ctx context.Context) error {
 		d, tok, err := s.repo.Dish(ctx, storeID, dishID)
 		if err != nil || !d.ApplyStock(outOfStock, at) {
 			return err
 		}
 		return s.repo.PutDish(ctx, d, tok)
 	})
+}
+
+// applyEvent runs another service's event's change to a store's records (retried on conflicts)
+// and forgets the store's cached menu. A record the event names that does not exist is done:
+// redelivering the event would never help.
+func (s *Service) applyEvent(ctx context.Context, storeID string, change func(context.Context) error) error {
+	err := occ.Retry(ctx, change)
 	s.menus.forget(storeID)
 	if errors.Is(err, ErrNotFound) {
 		return nil

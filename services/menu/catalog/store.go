@@ -38,6 +38,7 @@ type Store struct {
 	Busy    bool
 	Version int64
 	DishIDs []string // the menu's dishes in the order they were added; not part of Version
+	Kitchen KitchenLoad
 }
 
 // Validate checks the input field by field and names the first field at fault.
@@ -81,7 +82,7 @@ func (s Store) Update(version int64, in StoreInput) (Store, error) {
 	if err != nil {
 		return Store{}, err
 	}
-	next.Version, next.DishIDs = s.Version+1, s.DishIDs
+	next.Version, next.DishIDs, next.Kitchen = s.Version+1, s.DishIDs, s.Kitchen
 	return next, nil
 }
 

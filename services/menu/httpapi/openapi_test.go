@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -49,7 +50,8 @@ func TestOpenAPIDocumentMatchesTheMenuAPI(t *testing.T) {
 
 func TestMenuAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	doc := apidoc.Load(t, openAPI)
-	h := newOpenAPIEngine(catalogtest.NewMemory())
+	mem := catalogtest.NewMemory()
+	h := newOpenAPIEngine(mem)
 	do := func(t *testing.T, method, path, body string) int {
 		t.Helper()
 		return doc.Do(t, h, httptest.NewRequest(method, path, strings.NewReader(body))).Code
@@ -58,6 +60,9 @@ func TestMenuAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	dish := `{"name":"Soup","category":"Starters","price_cents":450,"image_url":"https://img.example/soup.png"}`
 	require.Equal(t, http.StatusCreated, do(t, "POST", "/stores", store))
 	require.Equal(t, http.StatusCreated, do(t, "POST", "/stores/id1/dishes", dish))
+	// The kitchen has announced the store's load: the store's answers carry it.
+	require.NoError(t, catalog.NewService(mem, nil, 0).ApplyLoad(context.Background(), "id1",
+		catalog.KitchenLoad{Busy: true, Wait: 25 * time.Minute, Seq: 1, At: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}))
 	for _, c := range []struct {
 		method, path, body string
 		want               int

@@ -1,6 +1,10 @@
 package httpapi
 
-import "github.com/canteen/canteen/services/menu/catalog"
+import (
+	"time"
+
+	"github.com/canteen/canteen/services/menu/catalog"
+)
 
 // windowJSON is a daily opening interval, "HH:MM" local time.
 type windowJSON struct {
@@ -18,12 +22,21 @@ type storeRequest struct {
 }
 
 type storeResponse struct {
-	ID           string       `json:"id"`
-	Name         string       `json:"name"`
-	Zone         string       `json:"zone"`
-	OpeningHours []windowJSON `json:"opening_hours"`
-	Busy         bool         `json:"busy"`
-	Version      int64        `json:"version"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	Zone         string           `json:"zone"`
+	OpeningHours []windowJSON     `json:"opening_hours"`
+	Busy         bool             `json:"busy"`
+	Version      int64            `json:"version"`
+	Kitchen      *kitchenResponse `json:"kitchen,omitempty"`
+}
+
+// kitchenResponse is the store's load as its kitchen last announced it; the store still takes
+// orders, unlike a busy store.
+type kitchenResponse struct {
+	Busy        bool      `json:"busy"`
+	WaitMinutes int64     `json:"wait_minutes"`
+	AsOf        time.Time `json:"as_of"`
 }
 
 // dishRequest creates a dish (POST) or replaces it (PUT, with version).
@@ -73,6 +86,10 @@ func (r dishRequest) domain() catalog.DishInput {
 
 func toStoreResponse(s catalog.Store) storeResponse {
 	out := storeResponse{ID: s.ID, Name: s.Name, Zone: s.Zone, Busy: s.Busy, Version: s.Version, OpeningHours: []windowJSON{}}
+	if k := s.Kitchen; k.Seq > 0 {
+		// The kitchen rounds its wait up to whole minutes or more; this rounds up whatever it sent.
+		out.Kitchen = &kitchenResponse{Busy: k.Slow(), WaitMinutes: int64((k.Wait + time.Minute - 1) / time.Minute), AsOf: k.At}
+	}
 	for _, w := range s.Hours {
 		out.OpeningHours = append(out.OpeningHours, windowJSON(w))
 	}

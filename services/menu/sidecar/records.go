@@ -15,6 +15,16 @@ type storeRecord struct {
 	Busy    bool           `json:"busy"`
 	Version int64          `json:"version"`
 	DishIDs []string       `json:"dish_ids,omitempty"`
+	Kitchen *kitchenRecord `json:"kitchen,omitempty"`
+}
+
+// kitchenRecord is the store's load as its kitchen last announced it.
+type kitchenRecord struct {
+	Busy         bool      `json:"busy,omitempty"`
+	OverCapacity bool      `json:"over_capacity,omitempty"`
+	WaitSeconds  int64     `json:"wait_seconds"`
+	Seq          int64     `json:"seq"`
+	At           time.Time `json:"at"`
 }
 
 type windowRecord struct {
@@ -35,6 +45,9 @@ type dishRecord struct {
 
 func toStoreRecord(s catalog.Store) storeRecord {
 	rec := storeRecord{Name: s.Name, Zone: s.Zone, Busy: s.Busy, Version: s.Version, DishIDs: s.DishIDs}
+	if k := s.Kitchen; k.Seq > 0 {
+		rec.Kitchen = &kitchenRecord{Busy: k.Busy, OverCapacity: k.OverCapacity, WaitSeconds: int64(k.Wait / time.Second), Seq: k.Seq, At: k.At}
+	}
 	for _, w := range s.Hours {
 		rec.Hours = append(rec.Hours, windowRecord(w))
 	}
@@ -43,6 +56,9 @@ func toStoreRecord(s catalog.Store) storeRecord {
 
 func (rec storeRecord) domain(id string) catalog.Store {
 	s := catalog.Store{ID: id, Name: rec.Name, Zone: rec.Zone, Busy: rec.Busy, Version: rec.Version, DishIDs: rec.DishIDs}
+	if k := rec.Kitchen; k != nil {
+		s.Kitchen = catalog.KitchenLoad{Busy: k.Busy, OverCapacity: k.OverCapacity, Wait: time.Duration(k.WaitSeconds) * time.Second, Seq: k.Seq, At: k.At}
+	}
 	for _, w := range rec.Hours {
 		s.Hours = append(s.Hours, catalog.Window(w))
 	}

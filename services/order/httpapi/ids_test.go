@@ -65,8 +65,8 @@ func (s *emptyStore) PublishOrder(context.Context, event.Order) error {
 // peers answers as the menu and inventory would, with the errors it is given.
 type peers struct{ menuErr, reserveErr error }
 
-func (p peers) Dishes(context.Context, string) (map[string]ordering.Dish, bool, error) {
-	return map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}}, false, p.menuErr
+func (p peers) StoreMenu(context.Context, string) (ordering.StoreMenu, error) {
+	return ordering.StoreMenu{Dishes: map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}}}, p.menuErr
 }
 
 func (p peers) Reserve(context.Context, ordering.Order) error { return p.reserveErr }

@@ -49,6 +49,8 @@ func TestOpenAPIDocumentMatchesTheOrderAPI(t *testing.T) {
 		}
 	}
 	assert.ElementsMatch(t, statuses, doc.Enum(t, "Order", "status"), "Order.status must list exactly ordering's statuses")
+	assert.ElementsMatch(t, apidoc.Values(t, "../ordering", "WarningCode"), doc.Enum(t, "Warning", "code"),
+		"Warning.code must list exactly ordering's warning codes")
 }
 
 func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
@@ -79,6 +81,11 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 	require.Equal(t, http.StatusCreated, w.Code, "%s", w.Body)
 	var created struct{ ID string }
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &created))
+	// At a store whose kitchen is busy the order is placed, with the warning.
+	w = do(t, "POST", "/orders", "c1", "k-slow", order("slow", "soup", 1))
+	require.Equal(t, http.StatusCreated, w.Code, "%s", w.Body)
+	assert.Contains(t, w.Body.String(), `"warnings":[{"code":"kitchen_busy",`)
+	assert.Contains(t, w.Body.String(), `"wait_minutes":25}]`)
 	for _, c := range []struct {
 		method, path, customer, key, body string
 		want                              int
@@ -113,27 +120,31 @@ func TestOrderAnswersAreValidByTheOpenAPIDocument(t *testing.T) {
 
 	// The events the service wrote on the way are valid by the event contract.
 	events := apidoc.LoadSchema(t, "../../internal/event/schema/order.json")
-	require.Len(t, store.Published, 2, "created and cancelled")
+	require.Len(t, store.Published, 3, "created twice, and cancelled")
 	for _, e := range store.Published {
 		assert.NoError(t, events.Validate(t, e), "%+v", e)
 	}
 }
 
-// openapiMenu has store s1 (soup, cake sold out, late: stock that expires at reservation), a busy store
-// and a store whose menu cannot be read.
+// openapiMenu has store s1 (soup, cake sold out, late: stock that expires at reservation), a store
+// whose kitchen is busy, a busy store and a store whose menu cannot be read.
 type openapiMenu struct{}
 
-func (openapiMenu) Dishes(_ context.Context, store string) (map[string]ordering.Dish, bool, error) {
-	dishes := map[string]ordering.Dish{"soup": {PriceCents: 450, Orderable: true}, "cake": {PriceCents: 300}, "late": {PriceCents: 100, Orderable: true}}
+func (openapiMenu) StoreMenu(_ context.Context, store string) (ordering.StoreMenu, error) {
+	m := ordering.StoreMenu{Dishes: map[string]ordering.Dish{"soup": {PriceCents: 450, Orderable: true}, "cake": {PriceCents: 300}, "late": {PriceCents: 100, Orderable: true}}}
 	switch store {
 	case "s1":
-		return dishes, false, nil
+		return m, nil
+	case "slow":
+		m.Kitchen = ordering.Kitchen{Busy: true, WaitMinutes: 25}
+		return m, nil
 	case "busy":
-		return dishes, true, nil
+		m.Busy = true
+		return m, nil
 	case "down":
-		return nil, false, errors.New("menu unreachable")
+		return ordering.StoreMenu{}, errors.New("menu unreachable")
 	}
-	return nil, false, ordering.ErrUnknownStore
+	return ordering.StoreMenu{}, ordering.ErrUnknownStore
 }
 
 type openapiInventory struct{}

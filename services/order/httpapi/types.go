@@ -41,6 +41,15 @@ type orderResponse struct {
 	Delivery   *deliveryTo    `json:"delivery,omitempty"`
 	CreatedAt  time.Time      `json:"created_at"`
 	UpdatedAt  time.Time      `json:"updated_at"`
+	// Warnings come only in the answer of the checkout that created the order.
+	Warnings []warningJSON `json:"warnings,omitempty"`
+}
+
+// warningJSON is something the customer should know before paying.
+type warningJSON struct {
+	Code        string `json:"code"`
+	Message     string `json:"message"`
+	WaitMinutes int64  `json:"wait_minutes,omitempty"`
 }
 
 type listResponse struct {
@@ -66,6 +75,9 @@ func toOrderResponse(o ordering.Order) orderResponse {
 	}
 	if o.Delivery != nil {
 		out.Delivery = (*deliveryTo)(o.Delivery)
+	}
+	for _, w := range o.Warnings {
+		out.Warnings = append(out.Warnings, warningJSON{Code: string(w.Code), Message: w.Message, WaitMinutes: w.WaitMinutes})
 	}
 	return out
 }

@@ -82,6 +82,9 @@ type Order struct {
 	CreatedAt, UpdatedAt time.Time
 	// Outbox holds the events of committed changes not yet published (see outbox.go).
 	Outbox []event.Order
+	// Warnings are what the checkout that created the order told the customer (a busy kitchen);
+	// never stored.
+	Warnings []Warning
 }
 
 // Transition moves the order to status to, or refuses with *IllegalTransitionError.

@@ -49,9 +49,10 @@ type Dish struct {
 	Orderable  bool
 }
 
-// Menu gives a store's current prices; ErrUnknownStore for an unknown store.
+// Menu gives a store's current prices, whether it takes orders, and its kitchen's load;
+// ErrUnknownStore for an unknown store.
 type Menu interface {
-	Dishes(ctx context.Context, storeID string) (dishes map[string]Dish, busy bool, err error)
+	StoreMenu(ctx context.Context, storeID string) (StoreMenu, error)
 }
 
 // Inventory reserves and releases an order's stock, idempotently by order id. Inventory's record
@@ -112,7 +113,8 @@ func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 // answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
 // the crash came before the job, inventory's reconciler returns; a refused attempt (sold out)
 // leaves nothing behind, not even a job. A checkout still running when its payment time is up
-// finds the expiry's record in its order's place and answers ErrExpired (see Expire).
+// finds the expiry's record in its order's place and answers ErrExpired (see Expire). The order
+// it creates carries the Warnings of the store's menu (a busy kitchen); a replay does not.
 func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, created bool, err error) {
 	if err := req.Validate(); err != nil {
 		return Order{}, false, err
@@ -123,7 +125,8 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	} else if !errors.Is(err, ErrNotFound) {
 		return Order{}, false, err
 	}
-	if o, err = s.price(ctx, req); err != nil {
+	var warned []Warning
+	if o, warned, err = s.price(ctx, req); err != nil {
 		return Order{}, false, err
 	}
 	o.ID, o.RequestHash = id, hash
@@ -145,7 +148,9 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	if err != nil {
 		return Order{}, false, fmt.Errorf("create order %s: %w", id, err)
 	}
-	return o, true, s.repo.Index(ctx, o)
+	err = s.repo.Index(ctx, o)
+	o.Warnings = warned // told in this answer only, never stored
+	return o, true, err
 }
 
 // replay answers a repeated checkout with the order the first one created.
@@ -160,29 +165,30 @@ func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool
 	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
 }
 
-// price builds the pending order from the menu's current prices.
-func (s *Service) price(ctx context.Context, req CheckoutRequest) (Order, error) {
-	dishes, busy, err := s.menu.Dishes(ctx, req.StoreID)
+// price builds the pending order from the menu's current prices, with what the customer should be
+// warned of.
+func (s *Service) price(ctx context.Context, req CheckoutRequest) (Order, []Warning, error) {
+	m, err := s.menu.StoreMenu(ctx, req.StoreID)
 	if err != nil {
-		return Order{}, err
+		return Order{}, nil, err
 	}
-	if busy {
-		return Order{}, ErrStoreBusy
+	if m.Busy {
+		return Order{}, nil, ErrStoreBusy
 	}
 	now := s.now()
 	o := Order{CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period, Delivery: req.Delivery, Status: PendingPayment, CreatedAt: now, UpdatedAt: now}
 	for i, it := range req.Items {
-		d, ok := dishes[it.DishID]
+		d, ok := m.Dishes[it.DishID]
 		if !ok {
-			return Order{}, &NotOnMenuError{Field: fmt.Sprintf("items[%d].dish_id", i), DishID: it.DishID}
+			return Order{}, nil, &NotOnMenuError{Field: fmt.Sprintf("items[%d].dish_id", i), DishID: it.DishID}
 		}
 		if !d.Orderable {
-			return Order{}, &SoldOutError{DishID: it.DishID}
+			return Order{}, nil, &SoldOutError{DishID: it.DishID}
 		}
 		o.Items = append(o.Items, Item{DishID: it.DishID, Quantity: it.Quantity, PriceCents: d.PriceCents})
 		o.TotalCents += it.Quantity * d.PriceCents
 	}
-	return o, nil
+	return o, warnings(m.Kitchen), nil
 }
 
 // Get returns one of the customer's orders.

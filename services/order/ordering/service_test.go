@@ -72,10 +72,14 @@ func (f *fakeInventory) released(id string) int {
 	return f.releases[id]
 }
 
-type fakeMenu struct{ busy bool }
+type fakeMenu struct {
+	busy    bool
+	kitchen ordering.Kitchen
+}
 
-func (m fakeMenu) Dishes(context.Context, string) (map[string]ordering.Dish, bool, error) {
-	return map[string]ordering.Dish{"rice": {PriceCents: 1200, Orderable: true}, "gone": {PriceCents: 900}}, m.busy, nil
+func (m fakeMenu) StoreMenu(context.Context, string) (ordering.StoreMenu, error) {
+	return ordering.StoreMenu{Dishes: map[string]ordering.Dish{"rice": {PriceCents: 1200, Orderable: true}, "gone": {PriceCents: 900}},
+		Busy: m.busy, Kitchen: m.kitchen}, nil
 }
 
 type fakeScheduler struct {
@@ -123,10 +127,13 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func setup() fixture {
+func setup() fixture { return setupWith(fakeMenu{}) }
+
+// setupWith is setup with the menu m.
+func setupWith(m ordering.Menu) fixture {
 	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}, confirms: map[string]int{}}, sched: &fakeScheduler{},
 		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
-	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: fakeMenu{}, Inventory: f.inv, Scheduler: f.sched,
+	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: m, Inventory: f.inv, Scheduler: f.sched,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now}, time.Minute)
 	return f
 }

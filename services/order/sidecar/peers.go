@@ -32,7 +32,11 @@ var (
 // menuJSON is the part of menu's GET /stores/{store}/menu answer that checkout needs.
 type menuJSON struct {
 	Store struct {
-		Busy bool `json:"busy"`
+		Busy    bool `json:"busy"`
+		Kitchen *struct {
+			Busy        bool  `json:"busy"`
+			WaitMinutes int64 `json:"wait_minutes"`
+		} `json:"kitchen"`
 	} `json:"store"`
 	Categories []struct {
 		Dishes []struct {
@@ -43,23 +47,26 @@ type menuJSON struct {
 	} `json:"categories"`
 }
 
-// Dishes reads a store's menu.
-func (p *Peers) Dishes(ctx context.Context, storeID string) (map[string]ordering.Dish, bool, error) {
+// StoreMenu reads a store's menu: its dishes, its busy flag and its kitchen's load, in one call.
+func (p *Peers) StoreMenu(ctx context.Context, storeID string) (ordering.StoreMenu, error) {
 	var m menuJSON
 	err := p.Client.Invoke(ctx, p.MenuApp, http.MethodGet, "stores/"+url.PathEscape(storeID)+"/menu", nil, &m)
 	switch {
 	case invoke.CodeOf(err) == apierr.CodeNotFound:
-		return nil, false, ordering.ErrUnknownStore
+		return ordering.StoreMenu{}, ordering.ErrUnknownStore
 	case err != nil:
-		return nil, false, fmt.Errorf("menu of %s: %w", storeID, err)
+		return ordering.StoreMenu{}, fmt.Errorf("menu of %s: %w", storeID, err)
 	}
-	dishes := map[string]ordering.Dish{}
+	out := ordering.StoreMenu{Dishes: map[string]ordering.Dish{}, Busy: m.Store.Busy}
 	for _, c := range m.Categories {
 		for _, d := range c.Dishes {
-			dishes[d.ID] = ordering.Dish{PriceCents: d.PriceCents, Orderable: d.Orderable}
+			out.Dishes[d.ID] = ordering.Dish{PriceCents: d.PriceCents, Orderable: d.Orderable}
 		}
 	}
-	return dishes, m.Store.Busy, nil
+	if k := m.Store.Kitchen; k != nil {
+		out.Kitchen = ordering.Kitchen{Busy: k.Busy, WaitMinutes: k.WaitMinutes}
+	}
+	return out, nil
 }
 
 func lines(o ordering.Order) []stockapi.Line {

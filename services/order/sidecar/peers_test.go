@@ -127,20 +127,24 @@ func TestReleaseTellsASaleFromAFault(t *testing.T) {
 	}
 }
 
-func TestDishesMapsAnUnknownStoreByCode(t *testing.T) {
+func TestStoreMenuMapsAnUnknownStoreByCode(t *testing.T) {
 	var f fakeSidecar
-	_, _, err := f.peers(t, 404, `{"error":{"code":"not_found","message":"no such store or dish"}}`).Dishes(context.Background(), "s1")
+	_, err := f.peers(t, 404, `{"error":{"code":"not_found","message":"no such store or dish"}}`).StoreMenu(context.Background(), "s1")
 	assert.ErrorIs(t, err, ordering.ErrUnknownStore)
 	assert.Equal(t, "/v1.0/invoke/menu/method/stores/s1/menu", f.path)
 
 	// daprd's own 404 (no route to the app) is not the menu saying the store does not exist.
-	_, _, err = f.peers(t, 404, `{"errorCode":"ERR_DIRECT_INVOKE","message":"no route"}`).Dishes(context.Background(), "s1")
+	_, err = f.peers(t, 404, `{"errorCode":"ERR_DIRECT_INVOKE","message":"no route"}`).StoreMenu(context.Background(), "s1")
 	require.Error(t, err)
 	assert.False(t, errors.Is(err, ordering.ErrUnknownStore))
 
-	dishes, busy, err := f.peers(t, 200, `{"store":{"busy":true},"categories":[{"name":"Rice","dishes":[
-		{"id":"rice","price_cents":500,"orderable":true},{"id":"congee","price_cents":300,"orderable":false}]}]}`).Dishes(context.Background(), "s1")
+	m, err := f.peers(t, 200, `{"store":{"busy":true},"categories":[{"name":"Rice","dishes":[
+		{"id":"rice","price_cents":500,"orderable":true},{"id":"congee","price_cents":300,"orderable":false}]}]}`).StoreMenu(context.Background(), "s1")
 	require.NoError(t, err)
-	assert.True(t, busy)
-	assert.Equal(t, map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}, "congee": {PriceCents: 300}}, dishes)
+	assert.Equal(t, ordering.StoreMenu{Busy: true, Dishes: map[string]ordering.Dish{"rice": {PriceCents: 500, Orderable: true}, "congee": {PriceCents: 300}}}, m)
+
+	m, err = f.peers(t, 200, `{"store":{"busy":false,"kitchen":{"busy":true,"wait_minutes":25,"as_of":"2026-11-25T11:30:00Z"}},"categories":[]}`).StoreMenu(context.Background(), "s1")
+	require.NoError(t, err)
+	assert.Equal(t, ordering.StoreMenu{Dishes: map[string]ordering.Dish{}, Kitchen: ordering.Kitchen{Busy: true, WaitMinutes: 25}}, m,
+		"the kitchen's load comes with the same answer")
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
-// PriceCache keeps each store's menu, as checkout needs it, for TTL: a lunch rush of checkouts at
+// PriceCache keeps each store's menu, as checkout needs it (prices, busy flag, kitchen load), for TTL: a lunch rush of checkouts at
 // one store then costs the menu service one call per TTL instead of one hop per checkout. A price
 // or sold-out change reaches checkout within the menu's own cache TTL plus this one; inventory
 // still refuses what is sold out, whatever the menu said. Concurrent misses for one store share
@@ -24,15 +24,14 @@ type PriceCache struct {
 var _ ordering.Menu = (*PriceCache)(nil)
 
 type priceEntry struct {
-	done   chan struct{} // closed once the call below returned
-	at     time.Time
-	dishes map[string]ordering.Dish
-	busy   bool
-	err    error
+	done chan struct{} // closed once the call below returned
+	at   time.Time
+	menu ordering.StoreMenu
+	err  error
 }
 
-// Dishes answers from the cache while the store's entry is fresh, else from the menu.
-func (c *PriceCache) Dishes(ctx context.Context, storeID string) (map[string]ordering.Dish, bool, error) {
+// StoreMenu answers from the cache while the store's entry is fresh, else from the menu.
+func (c *PriceCache) StoreMenu(ctx context.Context, storeID string) (ordering.StoreMenu, error) {
 	c.mu.Lock()
 	e, ok := c.entries[storeID]
 	if !ok || (isDone(e) && (e.err != nil || time.Since(e.at) > c.TTL)) {
@@ -43,7 +42,7 @@ func (c *PriceCache) Dishes(ctx context.Context, storeID string) (map[string]ord
 		c.entries[storeID] = e
 		c.mu.Unlock()
 		// Detached from this caller's cancellation: others may be waiting for the same answer.
-		e.dishes, e.busy, e.err = c.Menu.Dishes(context.WithoutCancel(ctx), storeID)
+		e.menu, e.err = c.Menu.StoreMenu(context.WithoutCancel(ctx), storeID)
 		e.at = time.Now()
 		close(e.done)
 	} else {
@@ -51,9 +50,9 @@ func (c *PriceCache) Dishes(ctx context.Context, storeID string) (map[string]ord
 	}
 	select {
 	case <-e.done:
-		return e.dishes, e.busy, e.err
+		return e.menu, e.err
 	case <-ctx.Done():
-		return nil, false, ctx.Err()
+		return ordering.StoreMenu{}, ctx.Err()
 	}
 }
 

@@ -20,13 +20,13 @@ type countingMenu struct {
 	price atomic.Int64
 }
 
-func (m *countingMenu) Dishes(context.Context, string) (map[string]ordering.Dish, bool, error) {
+func (m *countingMenu) StoreMenu(context.Context, string) (ordering.StoreMenu, error) {
 	m.calls.Add(1)
 	time.Sleep(10 * time.Millisecond) // long enough for concurrent misses to overlap
 	if m.fail.Load() {
-		return nil, false, errors.New("menu unreachable")
+		return ordering.StoreMenu{}, errors.New("menu unreachable")
 	}
-	return map[string]ordering.Dish{"rice": {PriceCents: m.price.Load(), Orderable: true}}, false, nil
+	return ordering.StoreMenu{Dishes: map[string]ordering.Dish{"rice": {PriceCents: m.price.Load(), Orderable: true}}}, nil
 }
 
 func TestPriceCacheSharesOneCallPerStoreAndTTL(t *testing.T) {
@@ -36,14 +36,14 @@ func TestPriceCacheSharesOneCallPerStoreAndTTL(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 50 {
 		wg.Go(func() {
-			d, _, err := c.Dishes(context.Background(), "s1")
+			m, err := c.StoreMenu(context.Background(), "s1")
 			assert.NoError(t, err)
-			assert.EqualValues(t, 1200, d["rice"].PriceCents)
+			assert.EqualValues(t, 1200, m.Dishes["rice"].PriceCents)
 		})
 	}
 	wg.Wait()
 	assert.EqualValues(t, 1, m.calls.Load(), "fifty concurrent checkouts, one menu call")
-	_, _, err := c.Dishes(context.Background(), "s2")
+	_, err := c.StoreMenu(context.Background(), "s2")
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, m.calls.Load(), "each store its own entry")
 }
@@ -53,11 +53,11 @@ func TestPriceCacheForgetsAfterTTLAndKeepsNoFailure(t *testing.T) {
 	m.price.Store(1200)
 	c := &PriceCache{Menu: m, TTL: 0} // every entry stale at once: the next call asks again
 	m.fail.Store(true)
-	_, _, err := c.Dishes(context.Background(), "s1")
+	_, err := c.StoreMenu(context.Background(), "s1")
 	require.Error(t, err)
 	m.fail.Store(false)
 	m.price.Store(1300)
-	d, _, err := c.Dishes(context.Background(), "s1")
+	d, err := c.StoreMenu(context.Background(), "s1")
 	require.NoError(t, err, "a failure is not kept")
-	assert.EqualValues(t, 1300, d["rice"].PriceCents, "a stale entry is asked again")
+	assert.EqualValues(t, 1300, d.Dishes["rice"].PriceCents, "a stale entry is asked again")
 }

@@ -45,6 +45,7 @@ func RunRepositoryContract(t *testing.T, repo queue.Repository) {
 		q := queue.Queue{StoreID: store, Open: map[string]queue.Ticket{open.OrderID: open}, Done: []queue.Ticket{done},
 			Days: map[string]int{"2026-11-25": 42}, Seq: 9, Acked: 3, Capacity: queue.Capacity{Limit: 20, Busy: true},
 			Outbox:  []event.Ticket{{Type: event.TicketAccepted, OrderID: open.OrderID, StoreID: store, CustomerID: "c1", Period: open.Period, Code: "A042", Status: "accepted", TotalCents: 1800, At: at}},
+			Load:    queue.Load{Busy: true, OverCapacity: true, Wait: 25 * time.Minute, Seq: 4, At: at, Unsent: true},
 			Ticking: true}
 		require.NoError(t, repo.Save(ctx, q))
 		got, err := repo.Load(ctx, store)

@@ -23,6 +23,7 @@ type Memory struct {
 	versions  map[string]int
 	archive   map[string][]byte
 	Published []event.Ticket
+	Loads     []event.StoreLoad
 	Saves     int
 	Ticking   map[string]bool
 	// PublishErr, when set, fails every publish.
@@ -98,14 +99,24 @@ func (m *Memory) Archived(_ context.Context, storeID string, orderIDs ...string)
 	return out, nil
 }
 
-// PublishTickets records evs, or fails with PublishErr.
+// PublishTickets records evs in Published, or fails with PublishErr.
 func (m *Memory) PublishTickets(_ context.Context, evs []event.Ticket) error {
+	return record(m, &m.Published, evs...)
+}
+
+// PublishStoreLoad records e in Loads, or fails with PublishErr.
+func (m *Memory) PublishStoreLoad(_ context.Context, e event.StoreLoad) error {
+	return record(m, &m.Loads, e)
+}
+
+// record appends published events to their list, or fails with PublishErr.
+func record[E any](m *Memory, list *[]E, evs ...E) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.PublishErr != nil {
 		return m.PublishErr
 	}
-	m.Published = append(m.Published, evs...)
+	*list = append(*list, evs...)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package catalogtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -30,6 +31,7 @@ func RunRepositoryContract(t *testing.T, repo catalog.Repository) {
 	t.Run("created store reads back with a token", func(t *testing.T) {
 		s := newStore(t)
 		s.DishIDs = []string{"a", "b"}
+		s.Kitchen = catalog.KitchenLoad{Busy: true, OverCapacity: true, Wait: 25 * time.Minute, Seq: 3, At: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}
 		require.NoError(t, repo.PutStore(ctx, s, ""))
 		got, tok, err := repo.Store(ctx, s.ID)
 		require.NoError(t, err)
