@@ -62,9 +62,10 @@ type Service struct {
 	now    func() time.Time
 
 	// sent is, per store, the events this replica published that are still in the saved outbox
-	// (and the store load announcement, by Load.id): the next save of the store leaves them out. Clearing the outbox in the same write as the
-	// next change, instead of a second write after every publish, halves the writes of a rush;
-	// lost with the process, they are only published again (consumers deduplicate).
+	// (and the store's load announcement, by Load.id): the next save of the store leaves them
+	// out. Clearing them in the same write as the next change, instead of a second write after
+	// every publish, halves the writes of a rush; lost with the process, they are only published
+	// again (consumers deduplicate).
 	mu   sync.Mutex
 	sent map[string]map[string]bool
 }
