@@ -7,8 +7,10 @@ import (
 	"hash/fnv"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
+	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/internal/occ"
 	"github.com/canteen/canteen/services/order/ordering"
 )
@@ -28,34 +30,50 @@ func storeIndexKey(store, date string, shard int) string {
 	return fmt.Sprintf("idx:store:%s:%s:%d", store, date, shard)
 }
 
-// Index adds the order to its customer's and its store-day's index, once.
+// Index adds the order to its customer's and its store-day's index, once. The appends to one key
+// are group-committed (one read and one write for every order waiting on the key): a flash sale
+// puts a thousand orders of one store in its day's index within seconds, and appended one by one
+// they queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
 func (s *Repository) Index(ctx context.Context, o ordering.Order) error {
+	s.indexOnce.Do(func() {
+		s.indexes = &group.Committer[string, string, struct{}]{Commit: s.addToIndex, Timeout: 10 * time.Second}
+	})
 	h := fnv.New32a()
 	h.Write([]byte(o.ID))
 	for _, key := range []string{customerIndexKey(o.CustomerID, o.Date()[:7]), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
-		if err := occ.Retry(ctx, func(ctx context.Context) error { return s.addToIndex(ctx, key, o.ID) }); err != nil {
+		if _, err := s.indexes.Do(ctx, key, o.ID); err != nil {
 			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
 		}
 	}
 	return nil
 }
 
-func (s *Repository) addToIndex(ctx context.Context, key, id string) error {
-	it, err := s.Client.GetState(ctx, s.StateStore, key, nil)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	if len(it.Value) > 0 {
-		if err := json.Unmarshal(it.Value, &ids); err != nil {
-			return fmt.Errorf("decode %s: %w", key, err)
+// addToIndex adds ids to the index under key (read, append the new ones, save with the ETag),
+// again from a fresh read when another replica wrote the key in between.
+func (s *Repository) addToIndex(ctx context.Context, key string, ids []string) ([]struct{}, error) {
+	return make([]struct{}, len(ids)), occ.Retry(ctx, func(ctx context.Context) error {
+		it, err := s.Client.GetState(ctx, s.StateStore, key, nil)
+		if err != nil {
+			return err
 		}
-	}
-	if slices.Contains(ids, id) {
-		return nil
-	}
-	raw, _ := json.Marshal(append(ids, id))
-	return daprconn.Save(ctx, s.Client, s.StateStore, key, raw, it.Etag)
+		var have []string
+		if len(it.Value) > 0 {
+			if err := json.Unmarshal(it.Value, &have); err != nil {
+				return fmt.Errorf("decode %s: %w", key, err)
+			}
+		}
+		next := have
+		for _, id := range ids {
+			if !slices.Contains(next, id) {
+				next = append(next, id)
+			}
+		}
+		if len(next) == len(have) {
+			return nil
+		}
+		raw, _ := json.Marshal(next)
+		return daprconn.Save(ctx, s.Client, s.StateStore, key, raw, it.Etag)
+	})
 }
 
 // List returns the orders of a customer (newest first, from the months up to q.Through: a year

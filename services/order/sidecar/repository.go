@@ -7,11 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	dapr "github.com/dapr/go-sdk/client"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
@@ -27,6 +29,9 @@ type Client interface {
 type Repository struct {
 	Client     Client
 	StateStore string
+
+	indexOnce sync.Once
+	indexes   *group.Committer[string, string, struct{}] // appends by index key (see Index)
 }
 
 var (
