@@ -47,7 +47,12 @@ func (s *emptyStore) Save(context.Context, ordering.Order, ordering.Token) error
 	return nil
 }
 
-func (s *emptyStore) Index(context.Context, ordering.Order) error {
+func (s *emptyStore) Lookup(context.Context, ordering.Order) (ordering.Order, ordering.Placement, error) {
+	s.calls.Add(1)
+	return ordering.Order{}, nil, ordering.ErrNotFound
+}
+
+func (s *emptyStore) Index(context.Context, ordering.Order, ordering.Placement) error {
 	s.calls.Add(1)
 	return nil
 }

@@ -24,10 +24,18 @@ type Repository interface {
 	Create(ctx context.Context, o Order) error
 	// Save writes the order only if it is unchanged since it was read with t (occ.ErrConflict otherwise).
 	Save(ctx context.Context, o Order, t Token) error
-	// Index records the order under its customer and its store's day; idempotent.
-	Index(ctx context.Context, o Order) error
+	// Lookup reads the order o names (its ID, CustomerID, StoreID and Period set) and, in the same
+	// call, what indexing it will need: ErrNotFound, with that Placement, when it does not exist.
+	Lookup(ctx context.Context, o Order) (Order, Placement, error)
+	// Index records the order under its customer and its store's day; idempotent. p is what a
+	// Lookup of the order read (nil: nothing), which spares reading the indexes again.
+	Index(ctx context.Context, o Order, p Placement) error
 	List(ctx context.Context, q Query) ([]Order, error)
 }
+
+// Placement is what a Repository's Lookup read for indexing a new order; only that repository
+// knows what it holds.
+type Placement any
 
 // Publisher sends an order event to the orders topic.
 type Publisher interface {
@@ -122,7 +130,8 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 		return Order{}, false, err
 	}
 	id, hash := req.OrderID(), req.Hash()
-	if o, _, err := s.repo.Order(ctx, id); err == nil {
+	o, placement, err := s.repo.Lookup(ctx, Order{ID: id, CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period})
+	if err == nil {
 		return s.replay(ctx, o, hash)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Order{}, false, err
@@ -150,7 +159,7 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	if err != nil {
 		return Order{}, false, fmt.Errorf("create order %s: %w", id, err)
 	}
-	err = s.repo.Index(ctx, o)
+	err = s.repo.Index(ctx, o, placement)
 	o.Warnings = warned // told in this answer only, never stored
 	return o, true, err
 }
@@ -164,7 +173,7 @@ func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool
 		return Order{}, false, ErrKeyReused
 	}
 	s.relay(ctx, o) // a first attempt that died after creating may have left its event unsent
-	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
+	return o.withoutOutbox(), false, s.repo.Index(ctx, o, nil)
 }
 
 // price builds the pending order from the menu's current prices, with what the customer should be

@@ -30,17 +30,77 @@ func storeIndexKey(store, date string, shard int) string {
 	return fmt.Sprintf("idx:store:%s:%s:%d", store, date, shard)
 }
 
-// Index adds the order to its customer's and its store-day's index, once. The appends to one key
-// are group-committed (one read and one write for every order waiting on the key): a flash sale
-// puts a thousand orders of one store in its day's index within seconds, and appended one by one
-// they queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
-func (s *Repository) Index(ctx context.Context, o ordering.Order) error {
+// indexKeys are the index keys of an order: its customer's month and its store-day's shard.
+func indexKeys(o ordering.Order) []string {
+	h := fnv.New32a()
+	h.Write([]byte(o.ID))
+	return []string{customerIndexKey(o.CustomerID, o.Date()[:7]), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))}
+}
+
+// placement is the order's index keys as Lookup read them: ids and ETag by key ("" when absent).
+type placement map[string]indexRead
+
+type indexRead struct {
+	ids  []string
+	etag string
+}
+
+// Lookup reads the order and its index keys in one bulk call: a checkout then appends to the
+// indexes as read, and reads them again only when another order changed them in between.
+func (s *Repository) Lookup(ctx context.Context, o ordering.Order) (ordering.Order, ordering.Placement, error) {
+	keys := append([]string{orderKey(o.ID)}, indexKeys(o)...)
+	items, err := s.Client.GetBulkState(ctx, s.StateStore, keys, nil, int32(len(keys)))
+	if err != nil {
+		return ordering.Order{}, nil, fmt.Errorf("look up order %s: %w", o.ID, err)
+	}
+	p := placement{}
+	for _, it := range items {
+		switch {
+		case it.Error != "":
+			return ordering.Order{}, nil, fmt.Errorf("read %s: %s", it.Key, it.Error)
+		case it.Key == keys[0]:
+			if len(it.Value) == 0 {
+				continue
+			}
+			var rec orderRecord
+			if err := json.Unmarshal(it.Value, &rec); err != nil {
+				return ordering.Order{}, nil, fmt.Errorf("decode %s: %w", it.Key, err)
+			}
+			return rec.domain(o.ID), nil, nil
+		default:
+			var ids []string
+			if len(it.Value) > 0 {
+				if err := json.Unmarshal(it.Value, &ids); err != nil {
+					return ordering.Order{}, nil, fmt.Errorf("decode %s: %w", it.Key, err)
+				}
+			}
+			p[it.Key] = indexRead{ids: ids, etag: it.Etag}
+		}
+	}
+	return ordering.Order{}, p, ordering.ErrNotFound
+}
+
+// Index adds the order to its customer's and its store-day's index, once. With a placement, each
+// key is written as it was read (one write, with its ETag, or create-only where it was absent);
+// where that fails (another order's append in between), or without one, the key's appends are
+// group-committed: one read and one write for every order waiting on the key. A flash sale puts a
+// thousand orders of one store in its day's index within seconds, and appended one by one they
+// queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
+func (s *Repository) Index(ctx context.Context, o ordering.Order, p ordering.Placement) error {
 	s.indexOnce.Do(func() {
 		s.indexes = &group.Committer[string, string, struct{}]{Commit: s.addToIndex, Timeout: 10 * time.Second}
 	})
-	h := fnv.New32a()
-	h.Write([]byte(o.ID))
-	for _, key := range []string{customerIndexKey(o.CustomerID, o.Date()[:7]), storeIndexKey(o.StoreID, o.Date(), int(h.Sum32()%storeShards))} {
+	read, _ := p.(placement)
+	for _, key := range indexKeys(o) {
+		if r, ok := read[key]; ok {
+			if slices.Contains(r.ids, o.ID) {
+				continue
+			}
+			raw, _ := json.Marshal(append(slices.Clip(r.ids), o.ID))
+			if daprconn.Save(ctx, s.Client, s.StateStore, key, raw, r.etag) == nil {
+				continue
+			} // changed since it was read (or a fault, which the group commit meets again)
+		}
 		if _, err := s.indexes.Do(ctx, key, o.ID); err != nil {
 			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
 		}

@@ -94,11 +94,49 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.Equal(t, o, got[o.ID])
 	})
 
+	t.Run("lookup answers the order, or ErrNotFound for one not created", func(t *testing.T) {
+		o := newOrder()
+		_, _, err := repo.Lookup(ctx, o)
+		require.ErrorIs(t, err, ordering.ErrNotFound)
+		require.NoError(t, repo.Create(ctx, o))
+		got, _, err := repo.Lookup(ctx, o)
+		require.NoError(t, err)
+		assert.Equal(t, o.ID, got.ID)
+		assert.Equal(t, o.TotalCents, got.TotalCents)
+	})
+
+	// The checkout's path: the placement is read before the order is created, and the indexes may
+	// change in between (other orders of the customer and the store): indexing with it loses none.
+	t.Run("indexing with a placement read before other orders were indexed keeps them all", func(t *testing.T) {
+		first := newOrder()
+		others := make([]ordering.Order, 3)
+		var placements []ordering.Placement
+		for i := range others {
+			others[i] = newOrder()
+			others[i].CustomerID, others[i].StoreID = first.CustomerID, first.StoreID
+			_, p, err := repo.Lookup(ctx, others[i])
+			require.ErrorIs(t, err, ordering.ErrNotFound)
+			placements = append(placements, p)
+		}
+		require.NoError(t, repo.Create(ctx, first))
+		require.NoError(t, repo.Index(ctx, first, nil))
+		for i, o := range others {
+			require.NoError(t, repo.Create(ctx, o))
+			require.NoError(t, repo.Index(ctx, o, placements[i]), "placement read before %d other orders were indexed", i+1)
+		}
+		mine, err := repo.List(ctx, ordering.Query{CustomerID: first.CustomerID, Through: at.AddDate(0, 2, 0)})
+		require.NoError(t, err)
+		assert.Len(t, mine, 4)
+		day, err := repo.List(ctx, ordering.Query{StoreID: first.StoreID, Date: first.Date()})
+		require.NoError(t, err)
+		assert.Len(t, day, 4)
+	})
+
 	t.Run("indexes find the order once however often it is indexed", func(t *testing.T) {
 		o := newOrder()
 		require.NoError(t, repo.Create(ctx, o))
-		require.NoError(t, repo.Index(ctx, o))
-		require.NoError(t, repo.Index(ctx, o))
+		require.NoError(t, repo.Index(ctx, o, nil))
+		require.NoError(t, repo.Index(ctx, o, nil))
 		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
 		require.NoError(t, err)
 		require.Len(t, mine, 1)

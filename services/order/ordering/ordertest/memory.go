@@ -85,8 +85,14 @@ func (m *Memory) Save(_ context.Context, o ordering.Order, t ordering.Token) err
 	return nil
 }
 
+// Lookup reads the order; it has no placement to offer.
+func (m *Memory) Lookup(ctx context.Context, o ordering.Order) (ordering.Order, ordering.Placement, error) {
+	got, _, err := m.Order(ctx, o.ID)
+	return got, nil, err
+}
+
 // Index records the order under its customer and store-day.
-func (m *Memory) Index(_ context.Context, o ordering.Order) error {
+func (m *Memory) Index(_ context.Context, o ordering.Order, _ ordering.Placement) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range []string{"c:" + o.CustomerID, "s:" + o.StoreID + ":" + o.Date()} {
