@@ -1,0 +1,71 @@
+package sidecar_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	dapr "github.com/dapr/go-sdk/client"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/canteen/canteen/services/internal/event"
+	"github.com/canteen/canteen/services/order/sidecar"
+)
+
+// refusingBroker takes a bulk publish and refuses the entries of orders named "refused-*", as a
+// broker may refuse some entries of a bulk publish and take the others.
+type refusingBroker struct {
+	sidecar.Client
+	mu    sync.Mutex
+	taken []string
+}
+
+func (b *refusingBroker) PublishEvents(_ context.Context, _, _ string, events []any, _ ...dapr.PublishEventsOption) dapr.PublishEventsResponse {
+	var failed []any
+	for _, e := range events {
+		entry := e.(dapr.PublishEventsEvent)
+		var ev event.Order
+		if err := json.Unmarshal(entry.Data, &ev); err != nil {
+			panic(err)
+		}
+		if len(ev.OrderID) > 8 && ev.OrderID[:8] == "refused-" {
+			failed = append(failed, entry)
+			continue
+		}
+		b.mu.Lock()
+		b.taken = append(b.taken, ev.OrderID)
+		b.mu.Unlock()
+	}
+	if failed == nil {
+		return dapr.PublishEventsResponse{}
+	}
+	return dapr.PublishEventsResponse{Error: errors.New("some entries refused"), FailedEvents: failed}
+}
+
+// Concurrent publishes share bulk calls, and each caller is told its own event's outcome: a
+// refused event fails its caller only (it stays pending in its order), the others succeed.
+func TestEachPublisherIsToldItsOwnEventsOutcome(t *testing.T) {
+	broker := &refusingBroker{}
+	repo := &sidecar.Repository{Client: broker}
+	var wg sync.WaitGroup
+	errs := make([]error, 200)
+	for i := range errs {
+		id := fmt.Sprintf("order-%d", i)
+		if i%7 == 0 {
+			id = fmt.Sprintf("refused-%d", i)
+		}
+		wg.Go(func() { errs[i] = repo.PublishOrder(context.Background(), event.Order{Type: event.OrderCreated, OrderID: id}) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%7 == 0 {
+			assert.Error(t, err, "event %d was refused", i)
+		} else {
+			assert.NoError(t, err, "event %d was taken", i)
+		}
+	}
+	assert.Len(t, broker.taken, 200-29)
+}
