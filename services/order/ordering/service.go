@@ -117,7 +117,8 @@ func NewService(d Deps, timeout time.Duration) *Service {
 func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 
 // Checkout places an order, or returns the one this customer already placed with this key
-// (created reports which). Prices come from the menu. Stock is reserved first, then the payment
+// (created reports which). Prices come from the menu; an order the menu refuses is looked for
+// only then, one accepted is looked for with what indexing it needs (Lookup). Stock is reserved first, then the payment
 // timeout is scheduled, then the order is created (create-only, with its order.created event in
 // the same write): concurrent duplicates all reserve the same order id, one creates, and the rest
 // answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
@@ -130,14 +131,22 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 		return Order{}, false, err
 	}
 	id, hash := req.OrderID(), req.Hash()
-	o, placement, err := s.repo.Lookup(ctx, Order{ID: id, CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period})
-	if err == nil {
-		return s.replay(ctx, o, hash)
-	} else if !errors.Is(err, ErrNotFound) {
+	o, warned, err := s.price(ctx, req)
+	if err != nil {
+		// Refused by the menu (sold out, busy, not on it) or the menu unreachable: a repeat of a
+		// checkout that did create its order is answered that order all the same. Read alone, the
+		// order is what a flash sale's sold-out storm costs: one small read per attempt.
+		if cur, _, rerr := s.repo.Order(ctx, id); rerr == nil {
+			return s.replay(ctx, cur, hash)
+		} else if !errors.Is(rerr, ErrNotFound) {
+			return Order{}, false, rerr
+		}
 		return Order{}, false, err
 	}
-	var warned []Warning
-	if o, warned, err = s.price(ctx, req); err != nil {
+	cur, placement, err := s.repo.Lookup(ctx, Order{ID: id, CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period})
+	if err == nil {
+		return s.replay(ctx, cur, hash)
+	} else if !errors.Is(err, ErrNotFound) {
 		return Order{}, false, err
 	}
 	o.ID, o.RequestHash = id, hash

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -411,4 +412,30 @@ func TestACheckoutOvertakenByItsExpiryStoresNoOrder(t *testing.T) {
 	got, err := f.svc.Get(ctx, o.ID, "c1")
 	require.NoError(t, err)
 	assert.Equal(t, ordering.Expired, got.Status)
+}
+
+// closingMenu is fakeMenu with a store that a test closes meanwhile.
+type closingMenu struct{ closed atomic.Bool }
+
+func (m *closingMenu) StoreMenu(ctx context.Context, id string) (ordering.StoreMenu, error) {
+	return fakeMenu{busy: m.closed.Load()}.StoreMenu(ctx, id)
+}
+
+// The menu is asked before the order is looked for; a repeat of a checkout that created its order
+// still gets that order when the menu now refuses (here: the store stopped taking orders), while
+// a new checkout is refused.
+func TestARepeatGetsItsOrderAfterTheMenuStartsRefusing(t *testing.T) {
+	ctx := context.Background()
+	m := &closingMenu{}
+	f := setupWith(m)
+	o, created, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	require.True(t, created)
+	m.closed.Store(true)
+	again, created, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, o.ID, again.ID)
+	_, _, err = f.svc.Checkout(ctx, request("k2", 1))
+	assert.ErrorIs(t, err, ordering.ErrStoreBusy)
 }

@@ -57,7 +57,9 @@ func TestEachPublisherIsToldItsOwnEventsOutcome(t *testing.T) {
 		if i%7 == 0 {
 			id = fmt.Sprintf("refused-%d", i)
 		}
-		wg.Go(func() { errs[i] = repo.PublishOrder(context.Background(), event.Order{Type: event.OrderCreated, OrderID: id}) })
+		wg.Go(func() {
+			errs[i] = repo.PublishOrder(context.Background(), event.Order{Type: event.OrderCreated, OrderID: id})
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {
