@@ -33,7 +33,9 @@ func admissionsScenario(ctx context.Context, c *http.Client, p *harness.Platform
 	r := Ramp{Name: name, Start: o.admitStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
 		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
-			store, order := ids[i%stores], fmt.Sprintf("o-%s-%d", k.run, i)
+			// The scenario's name in the order id: admit-one's orders are other orders than
+			// admit-fifty's, and a ticket event of one never answers a request of the other.
+			store, order := ids[i%stores], fmt.Sprintf("o-%s-%s-%d", name, k.run, i)
 			queued := bench.ticket(order)
 			body, _ := json.Marshal(map[string]any{"type": "order.paid", "order_id": order, "customer_id": "c-" + order, "store_id": store,
 				"period": k.period, "status": "paid", "items": []map[string]any{{"dish_id": "rice", "quantity": 1, "price_cents": 990}},
