@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/canteen/canteen/services/internal/occ"
 )
@@ -41,7 +39,7 @@ func newAttempt(order string, lines []Line) *attempt {
 // two then mostly agree on one set). Then it holds what is missing, in the first bucket from the
 // order's home bucket (by the order id's hash, so duplicates probe the same keys and meet on their
 // ETags) that has enough, or else split over the fullest buckets. Every write is one bucket with
-// its ETag, and adds parts under fresh ids without touching any other, so no step needs two keys
+// its ETag, and adds a part under a fresh id without touching any other, so no step needs two keys
 // to change together, and a kill between two writes leaves parts that a retry adopts or, once the
 // record is written, gives back.
 //
@@ -49,172 +47,64 @@ func newAttempt(order string, lines []Line) *attempt {
 // total: an order is refused only when the buckets, as read, have fewer than it still needs.
 // The price is that two duplicates racing on a split line can both write parts; the reservation
 // record names one set of parts, and the other goes back as strays.
-//
-// The holds of one item are group-committed (holdAll): the calls waiting for an item share one
-// read of its buckets and one write of each bucket they change. A flash sale's buyers otherwise
-// each read and wrote the hot buckets and fought over their ETags, until some gave up with a 503
-// while units remained.
 func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int) error {
-	h, err := s.holds.Do(ctx, l.Item, holdRequest{order: a.order, digest: a.digest, lines: a.lines, intent: a.intent, line: l, buckets: n})
-	if err != nil {
-		return err
-	}
-	a.intent = a.intent || h.intent
-	if h.touched {
-		a.touched[l.Item] = true
-	}
-	if h.stray {
-		a.strays[l.Item] = true
-	}
-	if h.err != nil {
-		return h.err
-	}
-	a.parts = append(a.parts, h.parts...)
-	return nil
-}
-
-// holdRequest is one attempt's line, waiting with the other lines of its item for a batch.
-type holdRequest struct {
-	order, digest string
-	lines         []Line // the order's, for its intent
-	intent        bool   // the order's intent is known to exist
-	line          Line
-	buckets       int
-}
-
-// held is what a batch did for one request.
-type held struct {
-	parts          []Part // the order's parts on the item, the quantity in all
-	intent         bool
-	touched, stray bool  // see attempt
-	err            error // *SoldOutError, or the failure of this order's intent
-}
-
-// holdAll holds the requests' lines of one item, as one batch: it reads the buckets once, works
-// out every request's holds on them in order of arrival, writes the intents of the orders that
-// hold for the first time (before any hold of theirs is written), then each bucket it changed
-// once with its ETag. A conflict (another replica, a release) reads again and works out what is
-// still missing, keeping the parts already written.
-func (s *Service) holdAll(ctx context.Context, it Item, reqs []holdRequest) ([]held, error) {
-	out := make([]held, len(reqs))
-	failed := make([]bool, len(reqs)) // an intent refused or failed: answered, out of the batch
-	for i, r := range reqs {
-		out[i].intent = r.intent
-	}
-	emptied := false
+	home := int(fnv32(a.order) % uint32(n))
+	var mine []Part
 	err := occ.Retry(ctx, func(ctx context.Context) error {
-		bs, toks, err := s.repo.Buckets(ctx, it, reqs[0].buckets)
+		bs, toks, err := s.repo.Buckets(ctx, l.Item, n)
 		if err != nil {
 			return err
 		}
-		for {
-			work := make([]Bucket, len(bs))
-			for i, b := range bs {
-				work[i] = cloneBucket(b)
-			}
-			placed := make([][]Part, len(reqs))
-			changed := map[int]bool{}
-			var intents []int
-			avail := view(it, work).Available
-			for i, r := range reqs {
-				if failed[i] {
+		mine = slices.DeleteFunc(mine, func(p Part) bool { return bs[p.Bucket].Parts[PartKey(a.order, p.ID)] != p.Quantity })
+		need := l.Quantity - sumParts(mine)
+		for i, b := range bs {
+			ps := b.partsOf(a.order)
+			for _, id := range sortedIDs(ps) {
+				p := Part{Item: l.Item, Bucket: i, ID: id, Quantity: ps[id]}
+				if slices.Contains(mine, p) {
 					continue
 				}
-				need := s.adopt(work, r, &out[i])
-				if need == 0 {
-					continue
+				a.touched[l.Item] = true
+				if p.Quantity <= need {
+					mine, need = append(mine, p), need-p.Quantity
+				} else {
+					a.strays[l.Item] = true
 				}
-				if avail < need {
-					if avail == 0 {
-						s.sawSoldOut(it)
-					}
-					out[i].err = &SoldOutError{Item: it}
-					continue
-				}
-				avail -= need
-				if !out[i].intent {
-					intents = append(intents, i)
-				}
-				home := int(fnv32(r.order) % uint32(len(work)))
-				for _, t := range split(work, home, need) {
-					id := newPartID()
-					work[t.bucket].hold(r.order, id, t.qty)
-					changed[t.bucket] = true
-					placed[i] = append(placed[i], Part{Item: it, Bucket: t.bucket, ID: id, Quantity: t.qty})
-				}
-				out[i].touched = true
 			}
-			if s.writeIntents(ctx, reqs, intents, out, failed) {
-				continue // some order may not hold: work the batch out again without it
-			}
-			for _, b := range slices.Sorted(maps.Keys(changed)) {
-				if err := s.repo.PutBucket(ctx, it, b, work[b], toks[b]); err != nil {
-					return err // the buckets written keep their parts; the next read adopts them
-				}
-				emptied = emptied || work[b].Available == 0
-			}
-			for i := range reqs {
-				out[i].parts = append(out[i].parts, placed[i]...)
-			}
+		}
+		if need == 0 {
 			return nil
 		}
+		if v := view(l.Item, bs); v.Available < need {
+			if v.Available == 0 {
+				s.sawSoldOut(l.Item)
+			}
+			return &SoldOutError{Item: l.Item}
+		}
+		if err := s.ensureIntent(ctx, a); err != nil {
+			return err
+		}
+		emptied := false
+		for _, t := range split(bs, home, need) {
+			b, id := cloneBucket(bs[t.bucket]), newPartID()
+			b.hold(a.order, id, t.qty)
+			if err := s.repo.PutBucket(ctx, l.Item, t.bucket, b, toks[t.bucket]); err != nil {
+				return err // a conflict reads again, keeping the parts already written
+			}
+			a.touched[l.Item] = true
+			mine = append(mine, Part{Item: l.Item, Bucket: t.bucket, ID: id, Quantity: t.qty})
+			emptied = emptied || b.Available == 0
+		}
+		if emptied {
+			s.emptied(ctx, l.Item, n)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if emptied {
-		s.emptied(ctx, it, reqs[0].buckets)
-	}
-	return out, nil
-}
-
-// adopt counts for r the order's parts in the buckets that fit its line (a killed call's, a
-// duplicate's), drops those it counted before that are gone, and returns how many units r still
-// needs. A part that does not fit is a stray, for settle to give back.
-func (s *Service) adopt(bs []Bucket, r holdRequest, h *held) int64 {
-	h.err = nil
-	h.parts = slices.DeleteFunc(h.parts, func(p Part) bool { return bs[p.Bucket].Parts[PartKey(r.order, p.ID)] != p.Quantity })
-	need := r.line.Quantity - sumParts(h.parts)
-	for i, b := range bs {
-		ps := b.partsOf(r.order)
-		for _, id := range sortedIDs(ps) {
-			p := Part{Item: r.line.Item, Bucket: i, ID: id, Quantity: ps[id]}
-			if slices.Contains(h.parts, p) {
-				continue
-			}
-			h.touched = true
-			if p.Quantity <= need {
-				h.parts, need = append(h.parts, p), need-p.Quantity
-			} else {
-				h.stray = true
-			}
-		}
-	}
-	return need
-}
-
-// writeIntents writes, in parallel, the intents of the requests at idx (orders about to hold for
-// the first time), and reports whether any was refused or failed: that order is answered its
-// error and takes no part in the batch any more.
-func (s *Service) writeIntents(ctx context.Context, reqs []holdRequest, idx []int, out []held, failed []bool) bool {
-	var wg sync.WaitGroup
-	errs := make([]error, len(idx))
-	for k, i := range idx {
-		wg.Go(func() {
-			a := &attempt{order: reqs[i].order, digest: reqs[i].digest, lines: reqs[i].lines}
-			errs[k] = s.ensureIntent(ctx, a)
-		})
-	}
-	wg.Wait()
-	refused := false
-	for k, i := range idx {
-		if errs[k] != nil {
-			out[i].err, failed[i], refused = errs[k], true, true
-		} else {
-			out[i].intent = true
-		}
-	}
-	return refused
+	a.parts = append(a.parts, mine...)
+	return nil
 }
 
 // ensureIntent writes the order's intent before this call's first hold. Finding one already

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/canteen/canteen/services/internal/event"
-	"github.com/canteen/canteen/services/internal/group"
 )
 
 // Token is the store's concurrency token (a Dapr ETag) for a record as it was read; "" for a record
@@ -78,18 +77,11 @@ type Service struct {
 	mu      sync.Mutex
 	buckets map[Item]int       // bucket counts never change after the first restock
 	soldOut map[Item]time.Time // when this replica last saw the item at zero
-
-	holds *group.Committer[Item, holdRequest, held] // the batches of hold.go, by item
 }
-
-// maxHoldBatch bounds the holds of one batch: its bucket writes carry every one of them.
-const maxHoldBatch = 100
 
 // NewService returns a Service; soldOutFor may be 0 to always ask the store.
 func NewService(repo Repository, pub Publisher, log *slog.Logger, soldOutFor time.Duration) *Service {
-	s := &Service{repo: repo, pub: pub, log: log, soldOutFor: soldOutFor, buckets: map[Item]int{}, soldOut: map[Item]time.Time{}}
-	s.holds = &group.Committer[Item, holdRequest, held]{Commit: s.holdAll, Max: maxHoldBatch, Timeout: cleanupTimeout}
-	return s
+	return &Service{repo: repo, pub: pub, log: log, soldOutFor: soldOutFor, buckets: map[Item]int{}, soldOut: map[Item]time.Time{}}
 }
 
 // bucketCount returns how many buckets the item has; ErrUnknownStock if it was never restocked.
