@@ -131,7 +131,6 @@ func (s *Service) change(ctx context.Context, id string, change func(Order) (Ord
 		if out, types, err = change(o); err != nil {
 			return err
 		}
-		out.Outbox = s.unpublished(out) // this write clears what went out earlier
 		for _, typ := range types {
 			out.Outbox = append(out.Outbox, orderEvent(typ, out))
 		}

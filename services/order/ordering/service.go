@@ -80,16 +80,14 @@ type Scheduler interface {
 
 // Service is the order use cases.
 type Service struct {
-	repo  Repository
-	pub   Publisher
-	menu  Menu
-	inv   Inventory
-	sched Scheduler
-	log   *slog.Logger
-	// published: events sent and left in their records, for the next write to drop (outbox.go)
-	published *published
-	timeout   time.Duration // how long an order may stay unpaid
-	now       func() time.Time
+	repo    Repository
+	pub     Publisher
+	menu    Menu
+	inv     Inventory
+	sched   Scheduler
+	log     *slog.Logger
+	timeout time.Duration // how long an order may stay unpaid
+	now     func() time.Time
 }
 
 // Deps are what the Service works with.
@@ -109,7 +107,7 @@ func NewService(d Deps, timeout time.Duration) *Service {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log, published: &published{},
+	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
 		timeout: timeout, now: now}
 }
 
