@@ -115,9 +115,9 @@ func NewService(d Deps, timeout time.Duration) *Service {
 func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 
 // Checkout places an order, or returns the one this customer already placed with this key
-// (created reports which). Prices come from the menu; an order the menu refuses is looked for
-// only then, one accepted is looked for with what indexing it needs (Lookup). Stock is reserved first, then the payment
-// timeout is scheduled, then the order is created (create-only, with its order.created event in
+// (created reports which). Prices come from the menu first: a refused checkout then looks for
+// its order alone, an accepted one together with what indexing it needs (Lookup). Stock is
+// reserved first, then the payment timeout is scheduled, then the order is created (create-only, with its order.created event in
 // the same write): concurrent duplicates all reserve the same order id, one creates, and the rest
 // answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
 // the crash came before the job, inventory's reconciler returns; a refused attempt (sold out)
