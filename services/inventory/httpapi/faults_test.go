@@ -27,8 +27,8 @@ func (b brokenRepo) Reservation(context.Context, string) (stock.Reservation, sto
 	return stock.Reservation{}, "", b.err
 }
 
-func (b brokenRepo) ReservationAndIntent(context.Context, string) (*stock.Reservation, *stock.Intent, error) {
-	return nil, nil, b.err
+func (b brokenRepo) Prepare(context.Context, string, []stock.Item, []int) (stock.Prepared, error) {
+	return stock.Prepared{}, b.err
 }
 
 func TestStoreFaultsAre503WithRetryAfter(t *testing.T) {

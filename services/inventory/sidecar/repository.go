@@ -78,25 +78,47 @@ func (r *Repository) ttl(lines []stock.Line) int {
 
 // Buckets reads an item's buckets in one bulk call.
 func (r *Repository) Buckets(ctx context.Context, it stock.Item, n int) ([]stock.Bucket, []stock.Token, error) {
+	keys := bucketKeys(it, n)
+	got, err := r.bulk(ctx, keys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read buckets of %s: %w", it, err)
+	}
+	return decodeBuckets(got, keys)
+}
+
+func bucketKeys(it stock.Item, n int) []string {
 	keys := make([]string, n)
 	for i := range keys {
 		keys[i] = bucketKey(it, i)
 	}
-	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, int32(min(n, 16)))
+	return keys
+}
+
+// bulk reads keys in one call and returns the present ones by key.
+func (r *Repository) bulk(ctx context.Context, keys []string) (map[string]*dapr.BulkStateItem, error) {
+	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, int32(min(len(keys), 16)))
 	if err != nil {
-		return nil, nil, fmt.Errorf("read buckets of %s: %w", it, err)
+		return nil, err
 	}
-	byKey := make(map[string]*dapr.BulkStateItem, len(items))
+	got := make(map[string]*dapr.BulkStateItem, len(items))
 	for _, x := range items {
 		if x.Error != "" {
-			return nil, nil, fmt.Errorf("read %s: %s", x.Key, x.Error)
+			return nil, fmt.Errorf("read %s: %s", x.Key, x.Error)
 		}
-		byKey[x.Key] = x
+		if len(x.Value) > 0 {
+			got[x.Key] = x
+		}
 	}
-	bs, toks := make([]stock.Bucket, n), make([]stock.Token, n)
+	return got, nil
+}
+
+// decodeBuckets decodes the buckets of keys (bucketKeys) from a bulk read; an absent one is the
+// zero Bucket with no token.
+func decodeBuckets(got map[string]*dapr.BulkStateItem, keys []string) ([]stock.Bucket, []stock.Token, error) {
+	bs, toks := make([]stock.Bucket, len(keys)), make([]stock.Token, len(keys))
 	for i, k := range keys {
-		x := byKey[k]
-		if x == nil || len(x.Value) == 0 {
+		x := got[k]
+		if x == nil {
 			continue
 		}
 		var rec bucketRecord
@@ -135,39 +157,42 @@ func (r *Repository) CreateReservation(ctx context.Context, res stock.Reservatio
 	return r.create(ctx, reservationKey(res.OrderID), toReservationRecord(res), r.ttl(res.Lines))
 }
 
-// ReservationAndIntent reads an order's record and intent in one bulk call.
-func (r *Repository) ReservationAndIntent(ctx context.Context, order string) (*stock.Reservation, *stock.Intent, error) {
+// Prepare reads an order's record and intent and the items' buckets in one bulk call.
+func (r *Repository) Prepare(ctx context.Context, order string, its []stock.Item, counts []int) (stock.Prepared, error) {
 	keys := []string{reservationKey(order), intentKey(order)}
-	items, err := r.Client.GetBulkState(ctx, r.StateStore, keys, nil, 2)
+	for k, it := range its {
+		keys = append(keys, bucketKeys(it, counts[k])...)
+	}
+	got, err := r.bulk(ctx, keys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read reservation and intent %s: %w", order, err)
+		return stock.Prepared{}, fmt.Errorf("read reservation, intent and buckets of %s: %w", order, err)
 	}
-	var (
-		res *stock.Reservation
-		in  *stock.Intent
-	)
-	for _, x := range items {
-		switch {
-		case x.Error != "":
-			return nil, nil, fmt.Errorf("read %s: %s", x.Key, x.Error)
-		case len(x.Value) == 0:
-		case x.Key == keys[0]:
-			var rec reservationRecord
-			if err := json.Unmarshal(x.Value, &rec); err != nil {
-				return nil, nil, fmt.Errorf("decode reservation %s: %w", order, err)
-			}
-			d := rec.domain(order)
-			res = &d
-		case x.Key == keys[1]:
-			var rec intentRecord
-			if err := json.Unmarshal(x.Value, &rec); err != nil {
-				return nil, nil, fmt.Errorf("decode intent %s: %w", order, err)
-			}
-			d := rec.domain(order)
-			in = &d
+	var p stock.Prepared
+	if x := got[keys[0]]; x != nil {
+		var rec reservationRecord
+		if err := json.Unmarshal(x.Value, &rec); err != nil {
+			return stock.Prepared{}, fmt.Errorf("decode reservation %s: %w", order, err)
 		}
+		d := rec.domain(order)
+		p.Reservation = &d
 	}
-	return res, in, nil
+	if x := got[keys[1]]; x != nil {
+		var rec intentRecord
+		if err := json.Unmarshal(x.Value, &rec); err != nil {
+			return stock.Prepared{}, fmt.Errorf("decode intent %s: %w", order, err)
+		}
+		d := rec.domain(order)
+		p.Intent = &d
+	}
+	rest := keys[2:]
+	for _, n := range counts {
+		bs, toks, err := decodeBuckets(got, rest[:n])
+		if err != nil {
+			return stock.Prepared{}, err
+		}
+		p.Buckets, p.Tokens, rest = append(p.Buckets, bs), append(p.Tokens, toks), rest[n:]
+	}
+	return p, nil
 }
 
 // CreateIntent writes an order's intent only where none exists.

@@ -45,14 +45,14 @@ func TestRecordsOfAPastSalePeriodExpire(t *testing.T) {
 	require.NoError(t, repo.PutReservation(ctx, r, tok), "an update sets the time to live again")
 	require.NoError(t, repo.PutRestocked(ctx, it, "r1"))
 
-	res, in, err := repo.ReservationAndIntent(ctx, order)
+	p, err := repo.Prepare(ctx, order, nil, nil)
 	require.NoError(t, err)
-	require.NotNil(t, res)
-	require.NotNil(t, in)
+	require.NotNil(t, p.Reservation)
+	require.NotNil(t, p.Intent)
 	require.Eventually(t, func() bool {
-		res, in, err := repo.ReservationAndIntent(ctx, order)
+		p, err := repo.Prepare(ctx, order, nil, nil)
 		done, derr := repo.Restocked(ctx, it, "r1")
-		return err == nil && derr == nil && res == nil && in == nil && !done
+		return err == nil && derr == nil && p.Reservation == nil && p.Intent == nil && !done
 	}, 20*time.Second, 250*time.Millisecond)
 	bs, _, err := repo.Buckets(ctx, it, 1)
 	require.NoError(t, err)

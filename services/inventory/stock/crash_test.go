@@ -57,11 +57,11 @@ func (c *crashingRepo) CreateReservation(ctx context.Context, r stock.Reservatio
 	return c.Repository.CreateReservation(ctx, r)
 }
 
-func (c *crashingRepo) ReservationAndIntent(ctx context.Context, order string) (*stock.Reservation, *stock.Intent, error) {
+func (c *crashingRepo) Prepare(ctx context.Context, order string, its []stock.Item, counts []int) (stock.Prepared, error) {
 	if c.writes <= 0 {
-		return nil, nil, errCrash
+		return stock.Prepared{}, errCrash
 	}
-	return c.Repository.ReservationAndIntent(ctx, order)
+	return c.Repository.Prepare(ctx, order, its, counts)
 }
 
 func (c *crashingRepo) CreateIntent(ctx context.Context, in stock.Intent) error {

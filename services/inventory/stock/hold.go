@@ -47,11 +47,14 @@ func newAttempt(order string, lines []Line) *attempt {
 // total: an order is refused only when the buckets, as read, have fewer than it still needs.
 // The price is that two duplicates racing on a split line can both write parts; the reservation
 // record names one set of parts, and the other goes back as strays.
-func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int) error {
+// pre, when not nil, is the item's buckets as Prepare read them: the first try starts from them,
+// a retry reads again.
+func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read) error {
 	home := int(fnv32(a.order) % uint32(n))
 	var mine []Part
 	err := occ.Retry(ctx, func(ctx context.Context) error {
-		bs, toks, err := s.repo.Buckets(ctx, l.Item, n)
+		bs, toks, err := pre.orRead(ctx, s.repo, l.Item, n)
+		pre = nil
 		if err != nil {
 			return err
 		}
@@ -116,8 +119,8 @@ func (s *Service) ensureIntent(ctx context.Context, a *attempt) error {
 	}
 	err := s.repo.CreateIntent(ctx, Intent{OrderID: a.order, Digest: a.digest, Lines: a.lines})
 	if errors.Is(err, occ.ErrConflict) {
-		_, in, rerr := s.repo.ReservationAndIntent(ctx, a.order)
-		switch {
+		p, rerr := s.repo.Prepare(ctx, a.order, nil, nil)
+		switch in := p.Intent; {
 		case rerr != nil:
 			return rerr
 		case in == nil:
@@ -130,6 +133,20 @@ func (s *Service) ensureIntent(ctx context.Context, a *attempt) error {
 	}
 	a.intent = true
 	return nil
+}
+
+// read is an item's buckets as read, with their tokens.
+type read struct {
+	buckets []Bucket
+	tokens  []Token
+}
+
+// orRead returns what r holds, or reads the item's buckets when r is nil.
+func (r *read) orRead(ctx context.Context, repo Repository, it Item, n int) ([]Bucket, []Token, error) {
+	if r != nil {
+		return r.buckets, r.tokens, nil
+	}
+	return repo.Buckets(ctx, it, n)
 }
 
 // take is units to hold in one bucket.

@@ -39,7 +39,24 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 		return "", err
 	}
 	a := newAttempt(orderID, lines)
-	rec, in, err := s.repo.ReservationAndIntent(ctx, orderID)
+	// Once this replica knows every item's bucket count (after its first order of them), the
+	// record, the intent and every bucket the holds start from come in one read.
+	its, counts := make([]Item, len(lines)), make([]int, len(lines))
+	known := true
+	for i, l := range lines {
+		its[i] = l.Item
+		counts[i], known = s.knownCount(l.Item)
+		if !known {
+			break
+		}
+	}
+	var p Prepared
+	if known {
+		p, err = s.repo.Prepare(ctx, orderID, its, counts)
+	} else {
+		p, err = s.repo.Prepare(ctx, orderID, nil, nil)
+	}
+	rec, in := p.Reservation, p.Intent
 	switch {
 	case err != nil:
 		return "", err
@@ -50,9 +67,11 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 	}
 	a.intent = in != nil
 	// Every item must exist before the first hold, so that a refused request holds nothing.
-	counts := make([]int, len(lines))
+	pre := make([]*read, len(lines))
 	for i, l := range lines {
-		if counts[i], err = s.bucketCount(ctx, l.Item); errors.Is(err, ErrUnknownStock) {
+		if known {
+			pre[i] = &read{p.Buckets[i], p.Tokens[i]}
+		} else if counts[i], err = s.bucketCount(ctx, l.Item); errors.Is(err, ErrUnknownStock) {
 			return "", &UnknownStockError{Item: l.Item}
 		} else if err != nil {
 			return "", err
@@ -66,7 +85,7 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 		}
 	}
 	for i, l := range lines {
-		err := s.hold(ctx, a, l, counts[i])
+		err := s.hold(ctx, a, l, counts[i], pre[i])
 		if soldOut := (*SoldOutError)(nil); errors.As(err, &soldOut) {
 			return s.settle(ctx, a, Reservation{OrderID: orderID, Status: SoldOut, Lines: lines, Digest: a.digest, SoldOut: soldOut.Item})
 		}

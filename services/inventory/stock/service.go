@@ -30,9 +30,9 @@ type Repository interface {
 	CreateReservation(ctx context.Context, r Reservation) error
 	// PutReservation updates a record read with token t.
 	PutReservation(ctx context.Context, r Reservation, t Token) error
-	// ReservationAndIntent reads an order's reservation record and its intent in one round trip;
-	// each is nil when the order has none.
-	ReservationAndIntent(ctx context.Context, orderID string) (*Reservation, *Intent, error)
+	// Prepare reads, in one round trip, an order's reservation record and intent and buckets
+	// 0..counts[k]-1 of each item its[k] (its may be empty).
+	Prepare(ctx context.Context, orderID string, its []Item, counts []int) (Prepared, error)
 	// CreateIntent writes i only if the order has no intent yet; occ.ErrConflict otherwise.
 	CreateIntent(ctx context.Context, i Intent) error
 	// Restocked reports whether the restock of the item with this id was completed.
@@ -56,6 +56,15 @@ type Repository interface {
 	SweepState(ctx context.Context) (SweepState, Token, error)
 	// PutSweepState writes the reconciler's state if t is its current token ("" for a new one).
 	PutSweepState(ctx context.Context, st SweepState, t Token) error
+}
+
+// Prepared is what a Reserve starts from: the order's record and intent, each nil when the order
+// has none, and per item asked its buckets with their tokens, as Buckets would read them.
+type Prepared struct {
+	Reservation *Reservation
+	Intent      *Intent
+	Buckets     [][]Bucket
+	Tokens      [][]Token
 }
 
 // Publisher tells other services about stock changes.
@@ -84,12 +93,17 @@ func NewService(repo Repository, pub Publisher, log *slog.Logger, soldOutFor tim
 	return &Service{repo: repo, pub: pub, log: log, soldOutFor: soldOutFor, buckets: map[Item]int{}, soldOut: map[Item]time.Time{}}
 }
 
+// knownCount returns the item's bucket count if this replica has learnt it.
+func (s *Service) knownCount(it Item) (int, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.buckets[it]
+	return n, ok
+}
+
 // bucketCount returns how many buckets the item has; ErrUnknownStock if it was never restocked.
 func (s *Service) bucketCount(ctx context.Context, it Item) (int, error) {
-	s.mu.Lock()
-	n, ok := s.buckets[it]
-	s.mu.Unlock()
-	if ok {
+	if n, ok := s.knownCount(it); ok {
 		return n, nil
 	}
 	bs, _, err := s.repo.Buckets(ctx, it, 1)

@@ -78,29 +78,54 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 
 	t.Run("intent: created once, read with the record", func(t *testing.T) {
 		order := uuid.NewString()
-		r, in, err := repo.ReservationAndIntent(ctx, order)
+		p, err := repo.Prepare(ctx, order, nil, nil)
 		require.NoError(t, err)
-		assert.Nil(t, r)
-		assert.Nil(t, in)
+		assert.Nil(t, p.Reservation)
+		assert.Nil(t, p.Intent)
 
 		lines := []stock.Line{{Item: item(), Quantity: 2}}
 		want := stock.Intent{OrderID: order, Digest: "d1", Lines: lines}
 		require.NoError(t, repo.CreateIntent(ctx, want))
 		assert.ErrorIs(t, repo.CreateIntent(ctx, stock.Intent{OrderID: order, Digest: "d2", Lines: lines}), occ.ErrConflict)
-		r, in, err = repo.ReservationAndIntent(ctx, order)
+		p, err = repo.Prepare(ctx, order, nil, nil)
 		require.NoError(t, err)
-		assert.Nil(t, r)
-		require.NotNil(t, in)
-		assert.Equal(t, want, *in)
+		assert.Nil(t, p.Reservation)
+		require.NotNil(t, p.Intent)
+		assert.Equal(t, want, *p.Intent)
 
 		rec := stock.Reservation{OrderID: order, Status: stock.Reserved, Lines: lines, Digest: "d1",
 			Parts: []stock.Part{{Item: lines[0].Item, Bucket: 0, ID: "p1", Quantity: 2}}}
 		require.NoError(t, repo.CreateReservation(ctx, rec))
-		r, in, err = repo.ReservationAndIntent(ctx, order)
+		p, err = repo.Prepare(ctx, order, nil, nil)
 		require.NoError(t, err)
-		require.NotNil(t, r)
-		assert.Equal(t, rec, *r)
-		assert.Equal(t, want, *in)
+		require.NotNil(t, p.Reservation)
+		assert.Equal(t, rec, *p.Reservation)
+		assert.Equal(t, want, *p.Intent)
+	})
+
+	t.Run("prepare: the items' buckets as Buckets reads them, with the record and intent", func(t *testing.T) {
+		order, a, b := uuid.NewString(), item(), item()
+		require.NoError(t, repo.PutBucket(ctx, a, 1, stock.Bucket{Restocked: 5, Available: 5}, ""))
+		require.NoError(t, repo.PutBucket(ctx, b, 0, stock.Bucket{Restocked: 3, Available: 3, Buckets: 1}, ""))
+		p, err := repo.Prepare(ctx, order, []stock.Item{a, b}, []int{3, 1})
+		require.NoError(t, err)
+		assert.Nil(t, p.Reservation)
+		assert.Nil(t, p.Intent)
+		require.Len(t, p.Buckets, 2)
+		for k, it := range []stock.Item{a, b} {
+			bs, toks, err := repo.Buckets(ctx, it, len(p.Buckets[k]))
+			require.NoError(t, err)
+			assert.Equal(t, bs, p.Buckets[k], "item %d", k)
+			assert.Equal(t, toks, p.Tokens[k], "item %d", k)
+		}
+		assert.EqualValues(t, 5, p.Buckets[0][1].Available)
+		assert.Empty(t, p.Tokens[0][0], "an absent bucket has no token")
+		assert.EqualValues(t, 3, p.Buckets[1][0].Available)
+		// the tokens are the ones writes check
+		bk := p.Buckets[0][1]
+		bk.Available--
+		require.NoError(t, repo.PutBucket(ctx, a, 1, bk, p.Tokens[0][1]))
+		assert.ErrorIs(t, repo.PutBucket(ctx, a, 1, bk, p.Tokens[0][1]), occ.ErrConflict)
 	})
 
 	t.Run("restock record: absent until put, put twice is fine", func(t *testing.T) {

@@ -79,24 +79,25 @@ func (m *Memory) PutReservation(_ context.Context, r stock.Reservation, t stock.
 	return m.put("r/"+r.OrderID, record{resv: cloneReservation(r)}, t, false)
 }
 
-// ReservationAndIntent implements stock.Repository.
-func (m *Memory) ReservationAndIntent(_ context.Context, orderID string) (*stock.Reservation, *stock.Intent, error) {
+// Prepare implements stock.Repository.
+func (m *Memory) Prepare(ctx context.Context, orderID string, its []stock.Item, counts []int) (stock.Prepared, error) {
+	var p stock.Prepared
+	for k, it := range its {
+		bs, toks, _ := m.Buckets(ctx, it, counts[k])
+		p.Buckets, p.Tokens = append(p.Buckets, bs), append(p.Tokens, toks)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var (
-		res *stock.Reservation
-		in  *stock.Intent
-	)
 	if r, ok := m.recs["r/"+orderID]; ok {
 		c := cloneReservation(r.resv)
-		res = &c
+		p.Reservation = &c
 	}
 	if r, ok := m.recs["i/"+orderID]; ok {
 		c := r.intent
 		c.Lines = slices.Clone(c.Lines)
-		in = &c
+		p.Intent = &c
 	}
-	return res, in, nil
+	return p, nil
 }
 
 // CreateIntent implements stock.Repository.
