@@ -155,13 +155,13 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "Sidecar operations per %s (N), from the sidecars' Prometheus counters over steps 1 to %d (%d %ss; background work included):\n\n",
-		s.Unit, max(1, Knee(s.Steps)+1), requests, s.Unit)
+	fmt.Fprintf(w, "Sidecar operations per %s (N), from the sidecars' Prometheus counters over steps 1 to %d (%d %ss; background work included), and the CPU each sidecar and app process used per %s (from /proc; the rest of the machine's is the stores', the load generator's and others'):\n\n",
+		s.Unit, max(1, Knee(s.Steps)+1), requests, s.Unit, s.Unit)
 	cols := append([]string{}, kindsUsed...)
 	for i, k := range cols {
 		cols[i] = "state " + k
 	}
-	cols = append(cols, "invoke", "publish", "jobs", "**N**", "deliveries")
+	cols = append(cols, "invoke", "publish", "jobs", "**N**", "deliveries", "CPU ms, sidecar", "CPU ms, app")
 	fmt.Fprintf(w, "| sidecar | %s |\n|---|%s\n", strings.Join(cols, " | "), strings.Repeat("---|", len(cols)))
 	per := func(v float64) string { return fmt.Sprintf("%.2f", v/float64(requests)) }
 	total := Ops{}
@@ -170,7 +170,8 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 		for _, k := range kindsUsed {
 			cells = append(cells, per(o.State[k]))
 		}
-		cells = append(cells, per(o.Invoke), per(o.Publish), per(o.Jobs), "**"+per(o.N())+"**", per(o.Delivery))
+		cells = append(cells, per(o.Invoke), per(o.Publish), per(o.Jobs), "**"+per(o.N())+"**", per(o.Delivery),
+			per(1000*o.SidecarCPU), per(1000*o.AppCPU))
 		fmt.Fprintf(w, "| %s | %s |\n", name, strings.Join(cells, " | "))
 	}
 	for _, a := range apps {

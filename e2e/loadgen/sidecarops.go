@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/canteen/canteen/internal/harness"
 )
@@ -23,13 +24,22 @@ import (
 //     InvokeActor (the kitchen's admissions), counted with the invocations
 //   - jobs API calls (schedule, get, delete a job): dapr_grpc_io_client_completed_rpcs of the
 //     scheduler's ScheduleJob/GetJob/DeleteJob methods
+//
+// and, from /proc rather than the metrics, the CPU seconds the sidecar and its app process used
+// (cpuMetric), so that a report says where a request's CPU goes as well as what it asked for.
 type Ops struct {
 	State    map[string]float64 // by operation
 	Invoke   float64
 	Publish  float64
 	Delivery float64
 	Jobs     float64
+	// SidecarCPU and AppCPU are seconds of CPU.
+	SidecarCPU, AppCPU float64
 }
+
+// cpuMetric is the series a scrape adds for a process's CPU seconds so far, labelled by process
+// ("sidecar" or "app"); Delta treats it as the counter it is.
+const cpuMetric = "canteen_process_cpu_seconds_total"
 
 // OpsOf classifies the counter deltas of one sidecar.
 func OpsOf(delta []Sample) Ops {
@@ -43,6 +53,12 @@ func OpsOf(delta []Sample) Ops {
 			o.Publish += s.Value
 		case "dapr_component_pubsub_ingress_count", "dapr_component_pubsub_ingress_bulk_event_count":
 			o.Delivery += s.Value
+		case cpuMetric:
+			if l["process"] == "app" {
+				o.AppCPU += s.Value
+			} else {
+				o.SidecarCPU += s.Value
+			}
 		case "dapr_runtime_service_invocation_req_sent_total":
 			o.Invoke += s.Value
 		case "dapr_grpc_io_server_completed_rpcs":
@@ -61,7 +77,8 @@ func OpsOf(delta []Sample) Ops {
 // Add returns the sum of two counts.
 func (o Ops) Add(p Ops) Ops {
 	sum := Ops{State: map[string]float64{}, Invoke: o.Invoke + p.Invoke,
-		Publish: o.Publish + p.Publish, Delivery: o.Delivery + p.Delivery, Jobs: o.Jobs + p.Jobs}
+		Publish: o.Publish + p.Publish, Delivery: o.Delivery + p.Delivery, Jobs: o.Jobs + p.Jobs,
+		SidecarCPU: o.SidecarCPU + p.SidecarCPU, AppCPU: o.AppCPU + p.AppCPU}
 	for k, v := range o.State {
 		sum.State[k] += v
 	}
@@ -90,12 +107,14 @@ type sidecars struct {
 	c    *http.Client
 	apps []string
 	urls map[string]string
+	cpu  map[string]map[string]func() (time.Duration, error) // by app, by process
 }
 
 func newSidecars(c *http.Client, apps []*harness.App) (*sidecars, error) {
-	s := &sidecars{c: c, urls: map[string]string{}}
+	s := &sidecars{c: c, urls: map[string]string{}, cpu: map[string]map[string]func() (time.Duration, error){}}
 	for _, a := range apps {
 		s.apps, s.urls[a.ID] = append(s.apps, a.ID), a.MetricsURL()
+		s.cpu[a.ID] = map[string]func() (time.Duration, error){"sidecar": a.SidecarCPU, "app": a.AppCPU}
 	}
 	return s, nil
 }
@@ -116,6 +135,12 @@ func (s *sidecars) scrape(ctx context.Context) map[string]Metrics {
 		if err != nil {
 			fmt.Fprintf(progress, "  metrics of %s's sidecar: %v\n", app, err)
 			continue
+		}
+		for proc, cpu := range s.cpu[app] {
+			if d, err := cpu(); err == nil { // a process being restarted is left out, like a failed scrape
+				sr := Series{Name: cpuMetric, Labels: map[string]string{"process": proc}}
+				m[sr.key()] = Sample{Series: sr, Value: d.Seconds()}
+			}
 		}
 		out[app] = m
 	}

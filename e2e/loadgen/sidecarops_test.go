@@ -30,6 +30,8 @@ func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
 		sample("dapr_grpc_io_client_completed_rpcs", 1, "grpc_client_method", "/dapr.proto.scheduler.v1.Scheduler/ScheduleJob"),
 		sample("dapr_grpc_io_client_completed_rpcs", 9, "grpc_client_method", "/dapr.proto.internals.v1.ServiceInvocation/CallLocal"),
 		sample("dapr_http_server_request_count", 40, "method", "POST"),
+		sample(cpuMetric, 0.5, "process", "sidecar"),
+		sample(cpuMetric, 0.25, "process", "app"),
 	}
 	o := OpsOf(delta)
 	assert.Equal(t, map[string]float64{"get": 4, "set": 2, "bulk_get": 1}, o.State)
@@ -38,6 +40,8 @@ func TestOpsOfClassifiesASidecarsCounters(t *testing.T) {
 	assert.Equal(t, 2.0, o.Delivery)
 	assert.Equal(t, 1.0, o.Jobs)
 	assert.Equal(t, 4+2+1+5+2+1.0, o.N(), "state, invocations, publishes and jobs; not the client's calls nor deliveries")
+	assert.Equal(t, 0.5, o.SidecarCPU)
+	assert.Equal(t, 0.25, o.AppCPU)
 }
 
 func TestOpsAdd(t *testing.T) {

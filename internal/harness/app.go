@@ -70,6 +70,9 @@ func (a *App) KillApp() { a.app.kill() }
 // SidecarCPU is the CPU time the running sidecar has used so far (user and system), from /proc.
 func (a *App) SidecarCPU() (time.Duration, error) { return a.sidecar.cpu() }
 
+// AppCPU is the CPU time the running app process has used so far (user and system), from /proc.
+func (a *App) AppCPU() (time.Duration, error) { return a.app.cpu() }
+
 // name tells the app's processes and logs apart from its other replicas'.
 func (a *App) name() string {
 	if a.replica == 0 {
