@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/canteen/canteen/services/internal/occ"
@@ -30,6 +31,7 @@ type Service struct {
 	repo  Repository
 	newID func() string
 	menus *cache
+	loads atomic.Uint64 // numbers each menu load (Menu.Load)
 }
 
 // NewService returns a Service over repo. Menus are served from memory for up to menuTTL after
@@ -154,6 +156,9 @@ func (s *Service) applyEvent(ctx context.Context, storeID string, change func(co
 type Menu struct {
 	Store      Store
 	Categories []Category
+	// Load tells this replica's loads of menus apart: two menus with the same Load are the same
+	// cached menu, so what a caller derives from one (the API's encoding of it) holds for the other.
+	Load uint64
 }
 
 // Category is one section of a menu, in the order its first dish was added.
@@ -173,7 +178,7 @@ func (s *Service) Menu(ctx context.Context, storeID string) (Menu, error) {
 		if err != nil {
 			return Menu{}, fmt.Errorf("menu of %s: %w", storeID, err)
 		}
-		return Menu{Store: st, Categories: groupByCategory(dishes)}, nil
+		return Menu{Store: st, Categories: groupByCategory(dishes), Load: s.loads.Add(1)}, nil
 	})
 }
 

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
+	"github.com/canteen/canteen/services/menu/catalog"
 )
 
 func (h *handler) createStore(c *gin.Context) {
@@ -59,7 +61,33 @@ func (h *handler) getMenu(c *gin.Context) {
 		fail(c, h.log, err)
 		return
 	}
-	c.JSON(http.StatusOK, toMenuResponse(m))
+	body, err := h.encode(m)
+	if err != nil {
+		fail(c, h.log, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// encode returns the menu's JSON answer, encoded once per cached menu.
+func (h *handler) encode(m catalog.Menu) ([]byte, error) {
+	id := m.Store.ID
+	h.mu.Lock()
+	e, ok := h.encoded[id]
+	h.mu.Unlock()
+	if ok && e.load == m.Load {
+		return e.body, nil
+	}
+	body, err := json.Marshal(toMenuResponse(m))
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	if cur, ok := h.encoded[id]; !ok || cur.load < m.Load { // never back to an older menu
+		h.encoded[id] = encodedMenu{load: m.Load, body: body}
+	}
+	h.mu.Unlock()
+	return body, nil
 }
 
 func (h *handler) createDish(c *gin.Context) {
