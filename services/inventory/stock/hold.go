@@ -49,10 +49,26 @@ func newAttempt(order string, lines []Line) *attempt {
 // record names one set of parts, and the other goes back as strays.
 // pre, when not nil, is the item's buckets as Prepare read them: the first try starts from them,
 // a retry reads again.
+//
+// Holds of one item enter a replica's gate (Service.enter) first; one that waited there reads the
+// buckets afresh, pre being stale by then. A retry after a conflict probes from a random bucket:
+// from the home bucket again it would meet the same writer's successors.
 func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read) error {
+	leave, waited, err := s.enter(ctx, l.Item, n)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	if waited {
+		pre = nil
+	}
 	home := int(fnv32(a.order) % uint32(n))
 	var mine []Part
-	err := occ.Retry(ctx, func(ctx context.Context) error {
+	tries := 0
+	err = occ.Retry(ctx, func(ctx context.Context) error {
+		if tries++; tries > 1 {
+			home = rand.IntN(n)
+		}
 		bs, toks, err := pre.orRead(ctx, s.repo, l.Item, n)
 		pre = nil
 		if err != nil {

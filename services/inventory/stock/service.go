@@ -86,11 +86,40 @@ type Service struct {
 	mu      sync.Mutex
 	buckets map[Item]int       // bucket counts never change after the first restock
 	soldOut map[Item]time.Time // when this replica last saw the item at zero
+	gates   map[Item]chan struct{}
 }
 
 // NewService returns a Service; soldOutFor may be 0 to always ask the store.
 func NewService(repo Repository, pub Publisher, log *slog.Logger, soldOutFor time.Duration) *Service {
-	return &Service{repo: repo, pub: pub, log: log, soldOutFor: soldOutFor, buckets: map[Item]int{}, soldOut: map[Item]time.Time{}}
+	return &Service{repo: repo, pub: pub, log: log, soldOutFor: soldOutFor, buckets: map[Item]int{}, soldOut: map[Item]time.Time{}, gates: map[Item]chan struct{}{}}
+}
+
+// enter admits a hold of an item with n buckets, at most max(1, n/2) at a time in this replica,
+// and returns the function that lets the next one in, and whether this one had to wait.
+// Unbounded, a flash sale's hundreds of concurrent holds collided on a hot item's few buckets
+// until some ran out of ETag retries and were told "unavailable" while units remained; at half
+// the buckets a hold mostly meets a bucket nobody else is writing, and one that waits has a
+// queue, not a race, in front of it. Other replicas still contend through the ETags.
+func (s *Service) enter(ctx context.Context, it Item, n int) (leave func(), waited bool, err error) {
+	s.mu.Lock()
+	g, ok := s.gates[it]
+	if !ok {
+		g = make(chan struct{}, max(1, n/2))
+		s.gates[it] = g
+	}
+	s.mu.Unlock()
+	leave = func() { <-g }
+	select {
+	case g <- struct{}{}:
+		return leave, false, nil
+	default:
+	}
+	select {
+	case g <- struct{}{}:
+		return leave, true, nil
+	case <-ctx.Done():
+		return nil, true, ctx.Err()
+	}
 }
 
 // knownCount returns the item's bucket count if this replica has learnt it.
