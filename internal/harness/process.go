@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -171,7 +172,12 @@ func poll(ctx context.Context, p *proc, ok func() bool) error {
 	}
 }
 
-// freePorts reserves n distinct free loopback ports by listening on them together, then releases them.
+// freePorts reserves n distinct free loopback ports by listening on them together, then releases
+// them. They are drawn below Linux's ephemeral range (32768 and up), like dapr.yaml's: a port from
+// that range, freed while a test restarts its process, can meanwhile be handed to any listen(":0")
+// or outgoing connection on the machine, and a sidecar would then forward its app's calls to a
+// stranger: the likely cause of a chaos flash sale (inventory's app killed and restarted) that
+// created 101 orders for 100 units, twice, each time with other packages' tests running beside it.
 func freePorts(n int) ([]int, error) {
 	var ls []net.Listener
 	defer func() {
@@ -179,14 +185,22 @@ func freePorts(n int) ([]int, error) {
 			l.Close()
 		}
 	}()
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	ports := make([]int, 0, n)
+	for tries := 0; len(ports) < n; tries++ {
+		if tries == 1000 {
+			return nil, fmt.Errorf("no %d free ports in %d-%d", n, portsFrom, portsTo)
+		}
+		port := portsFrom + rand.IntN(portsTo-portsFrom+1)
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
-			return nil, err
+			continue // taken
 		}
 		ls = append(ls, l)
-		ports[i] = l.Addr().(*net.TCPAddr).Port
+		ports = append(ports, port)
 	}
 	return ports, nil
 }
+
+// The harness's ports: above the local development ports of dapr.yaml (3501-9108), below the
+// ephemeral range.
+const portsFrom, portsTo = 20000, 32767

@@ -77,10 +77,16 @@ func lines(o ordering.Order) []stockapi.Line {
 	return out
 }
 
-// Reserve asks inventory to hold the order's items.
+// Reserve asks inventory to hold the order's items. Only inventory's answer for this order counts
+// as held: a 2xx without it (something else answering on the app's port while inventory restarts)
+// is a fault to retry, never a reservation.
 func (p *Peers) Reserve(ctx context.Context, o ordering.Order) error {
-	err := p.Client.Invoke(ctx, p.InventoryApp, http.MethodPost, stockapi.PathReserve, stockapi.ReserveRequest{OrderID: o.ID, Items: lines(o)}, nil)
+	var ans stockapi.ReservationResponse
+	err := p.Client.Invoke(ctx, p.InventoryApp, http.MethodPost, stockapi.PathReserve, stockapi.ReserveRequest{OrderID: o.ID, Items: lines(o)}, &ans)
 	if err == nil {
+		if ans.OrderID != o.ID || (ans.Status != stockapi.Reserved && ans.Status != stockapi.Confirmed) {
+			return fmt.Errorf("reserve %s: an answer that is not a reservation of this order: %+v", o.ID, ans)
+		}
 		return nil
 	}
 	switch stockapi.Code(invoke.CodeOf(err)) {

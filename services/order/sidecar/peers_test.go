@@ -52,6 +52,14 @@ func TestReserveSendsTheContractAndMapsInventorysCodes(t *testing.T) {
 		check  func(t *testing.T, err error)
 	}{
 		{"reserved", 201, `{"order_id":"o1","status":"reserved"}`, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		{"reserved earlier and paid since", 201, `{"order_id":"o1","status":"confirmed"}`, func(t *testing.T, err error) { assert.NoError(t, err) }},
+		// something other than inventory answering on its app's port (e.g. while it restarts)
+		{"a 2xx that is no answer", 200, `{}`, func(t *testing.T, err error) {
+			require.Error(t, err)
+			assert.NotErrorAs(t, err, &soldOut)
+		}},
+		{"a 2xx about another order", 201, `{"order_id":"o2","status":"reserved"}`, func(t *testing.T, err error) { assert.Error(t, err) }},
+		{"a 2xx that is not JSON", 200, `ok`, func(t *testing.T, err error) { assert.Error(t, err) }},
 		{"sold out, second line", 409, refusal("sold_out", "items[1]"), func(t *testing.T, err error) {
 			require.ErrorAs(t, err, &soldOut)
 			assert.Equal(t, "soup", soldOut.DishID)
