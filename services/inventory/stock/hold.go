@@ -47,12 +47,11 @@ func newAttempt(order string, lines []Line) *attempt {
 // total: an order is refused only when the buckets, as read, have fewer than it still needs.
 // The price is that two duplicates racing on a split line can both write parts; the reservation
 // record names one set of parts, and the other goes back as strays.
-// pre, when not nil, is the item's buckets as Prepare read them: the first try starts from them,
-// a retry reads again.
 //
-// Holds of one item enter a replica's gate (Service.enter) first; one that waited there reads the
-// buckets afresh, pre being stale by then. A retry after a conflict probes from a random bucket:
-// from the home bucket again it would meet the same writer's successors.
+// pre, when not nil, is the item's buckets as Prepare read them: the first try starts from them,
+// a retry reads again. Holds of one item enter a replica's gate (Service.enter) first; one that
+// waited there reads afresh, pre being stale by then. A retry after a conflict probes from a
+// random bucket: from the home bucket again it would meet the same writer's successors.
 func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read) error {
 	leave, waited, err := s.enter(ctx, l.Item, n)
 	if err != nil {
