@@ -31,7 +31,7 @@ func admissionsScenario(ctx context.Context, c *http.Client, p *harness.Platform
 		offered = map[string][]string{} // store: orders admitted in time
 	)
 	r := Ramp{Name: name, Start: o.admitStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
+		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Refine: o.refine, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			// The scenario's name in the order id: admit-one's orders are other orders than
 			// admit-fifty's, and a ticket event of one never answers a request of the other.

@@ -24,7 +24,7 @@ func browseScenario(ctx context.Context, c *http.Client, k catalog, sc *sidecars
 	url := k.menu.URL("stores/" + store + "/menu")
 	var short atomic.Int64 // answers that did not list every dish
 	r := Ramp{Name: "browse", Start: o.browseStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
+		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Refine: o.refine, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			a, err := call(ctx, c, http.MethodGet, url, "", nil)
 			out := outcomeOf(a, err)

@@ -24,7 +24,7 @@ func checkoutScenario(ctx context.Context, c *http.Client, p *harness.Platform, 
 
 	led := newLedger(c, p.App("order"), k.period)
 	r := Ramp{Name: "checkout", Start: o.checkoutStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
+		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Refine: o.refine, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
 			st := stores[rng.IntN(len(stores))]

@@ -30,7 +30,7 @@ func flashSaleScenario(ctx context.Context, c *http.Client, p *harness.Platform,
 	// Every buyer comes, so missed steps do not end this ramp: the buyers run out first, and
 	// sending them at a lower rate after a miss would only take longer.
 	r := Ramp{Name: "flashsale", Start: o.flashStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: max(o.maxSteps, 20),
-		StopAfter: max(o.maxSteps, 20), MaxInFlight: o.maxInFlight, Supply: o.buyers, SendAll: true,
+		StopAfter: max(o.maxSteps, 20), MaxInFlight: o.maxInFlight, Refine: o.refine, Supply: o.buyers, SendAll: true,
 		Expected: map[Outcome]bool{soldOut: true},
 		Do: func(ctx context.Context, i int) Outcome {
 			a := &Attempt{Customer: fmt.Sprintf("b-%s-%d", k.run, i), Key: "flash", Store: store, Lines: []Line{{Dish: dish, Qty: 1}}}

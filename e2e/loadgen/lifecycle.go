@@ -34,7 +34,7 @@ func lifecycleScenario(ctx context.Context, c *http.Client, p *harness.Platform,
 		started = map[string]time.Time{} // paid at the provider: order id -> its checkout's start
 	)
 	r := Ramp{Name: "lifecycle", Start: o.checkoutStart, Factor: o.factor, Step: o.step, MinRequests: o.minRequests, MaxSteps: o.maxSteps,
-		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Warmup: o.warmup,
+		StopAfter: o.stopAfter, MaxInFlight: o.maxInFlight, Refine: o.refine, Warmup: o.warmup,
 		Do: func(ctx context.Context, i int) Outcome {
 			t0 := time.Now()
 			rng := rand.New(rand.NewPCG(uint64(i), 11))

@@ -54,6 +54,7 @@ type options struct {
 	factor      float64
 	maxSteps    int
 	stopAfter   int
+	refine      int
 	maxInFlight int
 	warmup      time.Duration
 	timeout     time.Duration
@@ -96,6 +97,7 @@ func main() {
 	flag.Float64Var(&o.factor, "factor", 1.5, "offered rate multiplier from one step to the next")
 	flag.IntVar(&o.maxSteps, "max-steps", 12, "most steps of one ramp")
 	flag.IntVar(&o.stopAfter, "stop-after", 2, "a ramp ends after this many steps in a row miss the target")
+	flag.IntVar(&o.refine, "refine", 2, "after a ramp, this many steps between its knee and the missed rate above it narrow the knee down")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "checkout and browse: unreported warm-up at the first step's rate")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "a request not answered within this is given up (counted as timeout; a checkout is repeated with its key after the ramp)")
 	flag.IntVar(&o.maxInFlight, "max-in-flight", 256, "concurrent requests at most; an arrival beyond waits (counted late), and its wait counts in its latency")
@@ -201,8 +203,8 @@ func run(ctx context.Context, o options, args []string) error {
 			"Code: " + commit(p.Root),
 			"Load average (1 / 5 / 15 min) before the platform started: " + loadBefore,
 		},
-		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row; at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; the reconcilers of inventory and payment every %s",
-			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
+		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row, then %d steps narrow its knee down (each at the geometric mean of the knee and the lowest missed rate above it, after a %s pause); at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; the reconcilers of inventory and payment every %s",
+			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.refine, settle, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
 		Usage: map[string]string{},
 	}
 	if o.quick {

@@ -155,8 +155,8 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "Sidecar operations per %s (N), from the sidecars' Prometheus counters over steps 1 to %d (%d %ss; background work included), and the CPU each sidecar and app process used per %s (from /proc; the rest of the machine's is the stores', the load generator's and others'):\n\n",
-		s.Unit, max(1, Knee(s.Steps)+1), requests, s.Unit, s.Unit)
+	fmt.Fprintf(w, "Sidecar operations per %s (N), from the sidecars' Prometheus counters over the steps offered at most the knee's rate (%d %ss; background work included), and the CPU each sidecar and app process used per %s (from /proc; the rest of the machine's is the stores', the load generator's and others'):\n\n",
+		s.Unit, requests, s.Unit, s.Unit)
 	cols := append([]string{}, kindsUsed...)
 	for i, k := range cols {
 		cols[i] = "state " + k

@@ -69,7 +69,7 @@ func (s *Scenario) runRamp(ctx context.Context, r Ramp, sc *sidecars, after func
 	}
 }
 
-// OpsPerRequest is the sidecar operations of the steps up to and including the knee (or of the
+// OpsPerRequest is the sidecar operations of the steps offered at most the knee's rate (or of the
 // first step when no step was sustained: the least loaded), summed over the apps, and the number
 // of requests they served. Rest steps are left out.
 func (s *Scenario) OpsPerRequest() (map[string]Ops, int) {
@@ -79,8 +79,8 @@ func (s *Scenario) OpsPerRequest() (map[string]Ops, int) {
 	}
 	sum := map[string]Ops{}
 	requests := 0
-	for i := 0; i <= last && i < len(s.StepOps) && i < len(s.Steps); i++ {
-		if s.Steps[i].Rest {
+	for i := 0; i < len(s.StepOps) && i < len(s.Steps); i++ {
+		if s.Steps[i].Rest || s.Steps[i].Offered > s.Steps[last].Offered {
 			continue
 		}
 		requests += s.Steps[i].Sent

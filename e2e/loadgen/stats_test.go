@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -114,4 +115,42 @@ func TestKneeText(t *testing.T) {
 	steps := []Step{{Offered: 20, Achieved: 20, Pass: true, Latency: Latency{P99: msd(40)}}, {Offered: 30, Achieved: 21}}
 	assert.Contains(t, KneeText(steps, msd(250)), "20/s offered, 20/s achieved, p99 40.00 ms (step 1")
 	assert.Contains(t, KneeText(steps[1:], msd(250)), "none: even the first step (30/s offered)")
+}
+
+func TestRefinementBisectsBetweenTheKneeAndTheMissAboveIt(t *testing.T) {
+	step := func(offered float64, pass bool) Step { return Step{Offered: offered, Pass: pass} }
+	cases := []struct {
+		name  string
+		steps []Step
+		want  float64 // 0: no refining step
+	}{
+		{"nothing sustained", []Step{step(10, false), step(15, false)}, 0},
+		{"nothing missed above the knee", []Step{step(10, true), step(15, true)}, 0},
+		{"between the knee and the first miss", []Step{step(100, true), step(150, false), step(225, false)}, math.Sqrt(100 * 150)},
+		{"a refined step that held moves the floor up", []Step{step(100, true), step(150, false), step(225, false), step(122, true)}, math.Sqrt(122 * 150)},
+		{"one that missed brings the ceiling down", []Step{step(100, true), step(150, false), step(225, false), step(122, false)}, math.Sqrt(100 * 122)},
+		{"a missed step below the knee is not a ceiling", []Step{step(50, false), step(100, true), step(150, false)}, math.Sqrt(100 * 150)},
+		{"within 5%: narrow enough", []Step{step(100, true), step(104, false)}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := refinement(tc.steps)
+			assert.Equal(t, tc.want != 0, ok)
+			assert.InDelta(t, tc.want, got, 1e-9)
+		})
+	}
+}
+
+func TestOpsPerRequestCountsTheStepsUpToTheKneesRate(t *testing.T) {
+	ops := func(gets float64) map[string]Ops {
+		return map[string]Ops{"order": {State: map[string]float64{"get": gets}}}
+	}
+	s := &Scenario{
+		// ramp 100, 150 (missed), 225 (missed), then a refining step at 122 that held: the knee.
+		Steps:   []Step{{Offered: 100, Sent: 10, Pass: true}, {Offered: 150, Sent: 20}, {Offered: 225, Sent: 40}, {Offered: 122, Sent: 10, Pass: true}},
+		StepOps: []map[string]Ops{ops(10), ops(1000), ops(1000), ops(30)},
+	}
+	sum, requests := s.OpsPerRequest()
+	assert.Equal(t, 20, requests, "the overloaded steps above the knee are left out")
+	assert.Equal(t, 40.0, sum["order"].State["get"])
 }
