@@ -9,6 +9,8 @@ import (
 	"sort"
 	"time"
 
+	dapr "github.com/dapr/go-sdk/client"
+
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/internal/occ"
@@ -80,9 +82,9 @@ func (s *Repository) Lookup(ctx context.Context, o ordering.Order) (ordering.Ord
 	return ordering.Order{}, p, ordering.ErrNotFound
 }
 
-// Index adds the order to its customer's and its store-day's index, once. With a placement, each
-// key is written as it was read (one write, with its ETag, or create-only where it was absent);
-// where that fails (another order's append in between), or without one, the key's appends are
+// Index adds the order to its customer's and its store-day's index, once. With a placement, the
+// keys are written as they were read, in one bulk save (each with its ETag, or create-only where
+// it was absent); where that fails (another order's append in between), or without one, the key's appends are
 // group-committed: one read and one write for every order waiting on the key. A flash sale puts a
 // thousand orders of one store in its day's index within seconds, and appended one by one they
 // queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
@@ -91,16 +93,32 @@ func (s *Repository) Index(ctx context.Context, o ordering.Order, p ordering.Pla
 		s.indexes = &group.Committer[string, string, struct{}]{Commit: s.addToIndex, Timeout: 10 * time.Second}
 	})
 	read, _ := p.(placement)
+	var keys []string // to append to one at a time, in a group commit
+	var items []*dapr.SetStateItem
 	for _, key := range indexKeys(o) {
-		if r, ok := read[key]; ok {
-			if slices.Contains(r.ids, o.ID) {
-				continue
-			}
+		r, ok := read[key]
+		switch {
+		case !ok:
+			keys = append(keys, key)
+		case !slices.Contains(r.ids, o.ID):
 			raw, _ := json.Marshal(append(slices.Clip(r.ids), o.ID))
-			if daprconn.Save(ctx, s.Client, s.StateStore, key, raw, r.etag) == nil {
-				continue
-			} // changed since it was read (or a fault, which the group commit meets again)
+			item := &dapr.SetStateItem{Key: key, Value: raw, Options: daprconn.FirstWrite}
+			if r.etag != "" {
+				item.Etag = &dapr.ETag{Value: r.etag}
+			}
+			items = append(items, item)
 		}
+	}
+	// Every key as read, in one call to the sidecar (each item still checked against its own
+	// ETag). Where that fails, some key changed since it was read (or a fault, which the group
+	// commit meets again); the group commit reads afresh and adds the order only where it is not
+	// already (a key of the failed call may have been written).
+	if len(items) > 0 && s.Client.SaveBulkState(ctx, s.StateStore, items...) != nil {
+		for _, it := range items {
+			keys = append(keys, it.Key)
+		}
+	}
+	for _, key := range keys {
 		if _, err := s.indexes.Do(ctx, key, o.ID); err != nil {
 			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
 		}
