@@ -166,7 +166,11 @@ func openOrderStream(t *testing.T, orderID, customer, lastID string) *sseStream 
 
 func publishOrder(t *testing.T, e orderEvent) {
 	t.Helper()
-	r := call(t, http.MethodPost, platform.App("notification").DaprURL("/v1.0/publish/pubsub/"+"orders"), e)
+	topic := "orders" // the order service's topics: order.created has one of its own
+	if e.Type == "order.created" {
+		topic = "orders-created"
+	}
+	r := call(t, http.MethodPost, platform.App("notification").DaprURL("/v1.0/publish/pubsub/"+topic), e)
 	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 }
 

@@ -46,6 +46,7 @@ func (pr *orderProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/dapr/subscribe":
 		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},`+
+			`{"pubsubname":"pubsub","topic":"orders-created","route":"/orders"},`+
 			`{"pubsubname":"pubsub","topic":"payments","route":"/payments"},`+
 			`{"pubsubname":"pubsub","topic":"orders-deadletter-inventory","route":"/deadletters"}]`)
 	case "/orders", "/payments", "/deadletters":

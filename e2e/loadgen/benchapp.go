@@ -44,7 +44,8 @@ func (b *benchApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/ping":
 		w.Write([]byte("pong"))
 	case "/dapr/subscribe":
-		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},{"pubsubname":"pubsub","topic":"tickets","route":"/tickets"}]`)
+		fmt.Fprint(w, `[{"pubsubname":"pubsub","topic":"orders","route":"/orders"},{"pubsubname":"pubsub","topic":"orders-created","route":"/orders"},`+
+			`{"pubsubname":"pubsub","topic":"tickets","route":"/tickets"}]`)
 	case "/tickets":
 		var ce struct{ Data orderEvent }
 		if json.NewDecoder(r.Body).Decode(&ce) == nil && ce.Data.Type == "ticket.queued" {

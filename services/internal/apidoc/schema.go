@@ -57,3 +57,16 @@ func (d *Doc) Annotation(key string) string {
 	s, _ := d.root[key].(string)
 	return s
 }
+
+// AnnotationMap returns an object keyword of the root schema whose values are strings, such as
+// x-topic-by-type.
+func (d *Doc) AnnotationMap(key string) map[string]string {
+	out := map[string]string{}
+	m, _ := d.root[key].(map[string]any)
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}

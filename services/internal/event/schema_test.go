@@ -92,6 +92,21 @@ func TestEventSchemasMatchTheGoPayloads(t *testing.T) {
 	}
 }
 
+// An order event goes to its schema's x-topic unless x-topic-by-type names another for its type,
+// as event.TopicOf says; each such topic has its own dead-letter topics like any other.
+func TestOrderEventTopicsAreTheSchemas(t *testing.T) {
+	doc := apidoc.LoadSchema(t, "schema/order.json")
+	byType := doc.AnnotationMap("x-topic-by-type")
+	require.Equal(t, map[string]string{event.OrderCreated: event.TopicOrdersCreated}, byType)
+	for _, typ := range doc.Enum(t, apidoc.Root, "type") {
+		want, ok := byType[typ]
+		if !ok {
+			want = doc.Annotation("x-topic")
+		}
+		assert.Equal(t, want, event.TopicOf(typ), typ)
+	}
+}
+
 func TestOrderEventStatusesAreTheOrderServicesStatuses(t *testing.T) {
 	var statuses []string
 	for _, c := range apidoc.Consts(t, "../../order/ordering") {

@@ -11,17 +11,19 @@ import (
 	"github.com/canteen/canteen/services/notification/feed"
 )
 
-// Routes are the subscriptions: every order, ticket and delivery event, of any type (an unknown
-// one is a status update too), goes to its order's and its store's streams.
+// Routes are the subscriptions: every order (both of its topics), ticket and delivery event, of
+// any type (an unknown one is a status update too), goes to its order's and its store's streams.
 func Routes(svc *feed.Service, log *slog.Logger) []subscribe.Route {
+	orders := func(ctx context.Context, id string, data json.RawMessage) error {
+		var e event.Order
+		if err := subscribe.Decode(data, &e); err != nil {
+			return err
+		}
+		return record(ctx, svc, log, id, feed.Event{Type: e.Type, OrderID: e.OrderID, StoreID: e.StoreID, CustomerID: e.CustomerID, At: e.At, Data: data})
+	}
 	return []subscribe.Route{
-		{Topic: event.TopicOrders, Path: "/events/orders", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
-			var e event.Order
-			if err := subscribe.Decode(data, &e); err != nil {
-				return err
-			}
-			return record(ctx, svc, log, id, feed.Event{Type: e.Type, OrderID: e.OrderID, StoreID: e.StoreID, CustomerID: e.CustomerID, At: e.At, Data: data})
-		}},
+		{Topic: event.TopicOrders, Path: "/events/orders", Handle: orders},
+		{Topic: event.TopicOrdersCreated, Path: "/events/orders-created", Handle: orders},
 		{Topic: event.TopicTickets, Path: "/events/tickets", Handle: func(ctx context.Context, id string, data json.RawMessage) error {
 			var e event.Ticket
 			if err := subscribe.Decode(data, &e); err != nil {

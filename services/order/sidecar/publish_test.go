@@ -19,11 +19,12 @@ import (
 // broker may refuse some entries of a bulk publish and take the others.
 type refusingBroker struct {
 	sidecar.Client
-	mu    sync.Mutex
-	taken []string
+	mu     sync.Mutex
+	taken  []string
+	topics map[string]string // by event type: the topic it went to
 }
 
-func (b *refusingBroker) PublishEvents(_ context.Context, _, _ string, events []any, _ ...dapr.PublishEventsOption) dapr.PublishEventsResponse {
+func (b *refusingBroker) PublishEvents(_ context.Context, _, topic string, events []any, _ ...dapr.PublishEventsOption) dapr.PublishEventsResponse {
 	var failed []any
 	for _, e := range events {
 		entry := e.(dapr.PublishEventsEvent)
@@ -37,6 +38,10 @@ func (b *refusingBroker) PublishEvents(_ context.Context, _, _ string, events []
 		}
 		b.mu.Lock()
 		b.taken = append(b.taken, ev.OrderID)
+		if b.topics == nil {
+			b.topics = map[string]string{}
+		}
+		b.topics[ev.Type] = topic
 		b.mu.Unlock()
 	}
 	if failed == nil {
@@ -70,4 +75,19 @@ func TestEachPublisherIsToldItsOwnEventsOutcome(t *testing.T) {
 		}
 	}
 	assert.Len(t, broker.taken, 200-29)
+}
+
+// order.created, the one event of every checkout, has a topic of its own; the lifecycle's other
+// events share the orders topic, even when they are published together.
+func TestAnOrderEventGoesToItsTypesTopic(t *testing.T) {
+	broker := &refusingBroker{}
+	repo := &sidecar.Repository{Client: broker}
+	var wg sync.WaitGroup
+	for i, typ := range []string{event.OrderCreated, event.OrderPaid, event.OrderCancelled, event.OrderCreated} {
+		wg.Go(func() {
+			assert.NoError(t, repo.PublishOrder(context.Background(), event.Order{Type: typ, OrderID: fmt.Sprint("order-", i)}))
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, map[string]string{event.OrderCreated: "orders-created", event.OrderPaid: "orders", event.OrderCancelled: "orders"}, broker.topics)
 }

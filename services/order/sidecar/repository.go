@@ -81,7 +81,7 @@ func (r *Repository) Save(ctx context.Context, o ordering.Order, t ordering.Toke
 	return daprconn.Save(ctx, r.Client, r.StateStore, orderKey(o.ID), raw, string(t))
 }
 
-// PublishOrder publishes an order event to the orders topic. The CloudEvent id names the order
+// PublishOrder publishes an order event to its topic (event.TopicOf). The CloudEvent id names the order
 // and the change, so a republished event carries the id of the first. The events of concurrent
 // calls go out together, in one bulk publish (group commit): under a lunch rush one call to the
 // sidecar for a batch of orders instead of one each.
@@ -89,7 +89,7 @@ func (r *Repository) PublishOrder(ctx context.Context, e event.Order) error {
 	r.publishOnce.Do(func() {
 		r.publishes = &group.Committer[string, event.Order, error]{Commit: r.publishAll, Max: maxPublishBatch, Timeout: 10 * time.Second}
 	})
-	failed, err := r.publishes.Do(ctx, event.TopicOrders, e)
+	failed, err := r.publishes.Do(ctx, event.TopicOf(e.Type), e)
 	if err != nil {
 		return err
 	}
