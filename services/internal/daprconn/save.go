@@ -102,10 +102,11 @@ type BulkGetter interface {
 	GetBulkState(ctx context.Context, store string, keys []string, meta map[string]string, parallelism int32) ([]*dapr.BulkStateItem, error)
 }
 
-// Item is one key read by GetBulk, with its decoded value.
+// Item is one key read by GetBulk, with its decoded value and its ETag.
 type Item[T any] struct {
 	Key   string
 	Value T
+	Etag  string
 }
 
 // GetBulk reads keys in one bulk call and decodes each present value as a T; absent keys are left
@@ -131,7 +132,7 @@ func GetBulk[T any](ctx context.Context, c BulkGetter, store string, keys []stri
 		if err := json.Unmarshal(it.Value, &v); err != nil {
 			return nil, fmt.Errorf("decode %s: %w", it.Key, err)
 		}
-		out = append(out, Item[T]{Key: it.Key, Value: v})
+		out = append(out, Item[T]{Key: it.Key, Value: v, Etag: it.Etag})
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
 	"github.com/gin-gonic/gin"
@@ -30,8 +31,9 @@ func Main(service string, run func(ctx context.Context, log *slog.Logger) error)
 
 // Run is what every service does once configured: set up tracing, listen on 127.0.0.1:port
 // before connecting to the sidecar (daprd waits for the app's port), connect to the sidecar, let
-// routes add the service's routes, and serve until ctx ends. The sidecar client is closed last.
-func Run(ctx context.Context, log *slog.Logger, service, port string, routes func(r *gin.Engine, dc dapr.Client)) error {
+// routes add the service's routes, and serve until ctx ends. Then each of stop runs (work a
+// service holds back to batch it), while the sidecar client is still open; it is closed last.
+func Run(ctx context.Context, log *slog.Logger, service, port string, routes func(r *gin.Engine, dc dapr.Client), stop ...func(context.Context)) error {
 	shutdownTracing, err := telemetry.Setup(ctx, service)
 	if err != nil {
 		return err
@@ -51,5 +53,11 @@ func Run(ctx context.Context, log *slog.Logger, service, port string, routes fun
 
 	r := NewEngine(service, log)
 	routes(r, dc)
-	return Serve(ctx, ln, r, log)
+	err = Serve(ctx, ln, r, log)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, f := range stop {
+		f(stopCtx)
+	}
+	return err
 }

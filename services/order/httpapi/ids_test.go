@@ -32,9 +32,14 @@ func (s *emptyStore) Order(context.Context, string) (ordering.Order, ordering.To
 	return ordering.Order{}, "", ordering.ErrNotFound
 }
 
-func (s *emptyStore) Orders(context.Context, []string) (map[string]ordering.Order, error) {
+func (s *emptyStore) Orders(context.Context, []string) (map[string]ordering.Stored, error) {
 	s.calls.Add(1)
 	return nil, nil
+}
+
+func (s *emptyStore) SaveAll(context.Context, []ordering.Stored) error {
+	s.calls.Add(1)
+	return nil
 }
 
 func (s *emptyStore) Create(context.Context, ordering.Order) error {

@@ -18,12 +18,16 @@ type Token string
 // and an order's pending events (its outbox) travel in the same write as the change they announce.
 type Repository interface {
 	Order(ctx context.Context, id string) (Order, Token, error) // ErrNotFound
-	// Orders reads the orders that exist among ids in one call, keyed by id.
-	Orders(ctx context.Context, ids []string) (map[string]Order, error)
+	// Orders reads the orders that exist among ids in one call, keyed by id, each with its token.
+	Orders(ctx context.Context, ids []string) (map[string]Stored, error)
 	// Create writes a new order only if none exists under its id (occ.ErrConflict otherwise).
 	Create(ctx context.Context, o Order) error
 	// Save writes the order only if it is unchanged since it was read with t (occ.ErrConflict otherwise).
 	Save(ctx context.Context, o Order, t Token) error
+	// SaveAll is Save of many orders in one call: each is written only if unchanged since it was
+	// read with its token. An error says that some may not have been written (a conflict or a
+	// fault); the caller reads them again to tell which.
+	SaveAll(ctx context.Context, orders []Stored) error
 	// Lookup reads the order o names (its ID, CustomerID, StoreID and Period set) and, in the same
 	// call, what indexing it will need: ErrNotFound, with that Placement, when it does not exist.
 	Lookup(ctx context.Context, o Order) (Order, Placement, error)
@@ -31,6 +35,12 @@ type Repository interface {
 	// Lookup of the order read (nil: nothing), which spares reading the indexes again.
 	Index(ctx context.Context, o Order, p Placement) error
 	List(ctx context.Context, q Query) ([]Order, error)
+}
+
+// Stored is an order as read, with the token a write of it must name.
+type Stored struct {
+	Order Order
+	Token Token
 }
 
 // Placement is what a Repository's Lookup read for indexing a new order; only that repository
@@ -88,6 +98,9 @@ type Service struct {
 	log     *slog.Logger
 	timeout time.Duration // how long an order may stay unpaid
 	now     func() time.Time
+
+	clears     clears        // published events not yet cleared from their orders (outbox.go)
+	clearDelay time.Duration // ClearDelay, or Deps.ClearDelay
 }
 
 // Deps are what the Service works with.
@@ -99,6 +112,8 @@ type Deps struct {
 	Scheduler  Scheduler
 	Log        *slog.Logger
 	Now        func() time.Time // the clock; time.Now in UTC when nil
+	// ClearDelay replaces the package's ClearDelay when positive (tests that flush themselves).
+	ClearDelay time.Duration
 }
 
 // NewService returns a Service; unpaid orders expire after timeout.
@@ -107,8 +122,12 @@ func NewService(d Deps, timeout time.Duration) *Service {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
+	clearDelay := ClearDelay
+	if d.ClearDelay > 0 {
+		clearDelay = d.ClearDelay
+	}
 	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
-		timeout: timeout, now: now}
+		timeout: timeout, now: now, clearDelay: clearDelay}
 }
 
 // PaymentTimeout is how long an order may stay unpaid.

@@ -3,6 +3,7 @@ package ordering_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -110,10 +111,13 @@ type fixture struct {
 	clock *clock
 }
 
-// clock is a settable clock, for the outbox's orphan rule.
+// clock is a settable clock, for the outbox's orphan rule. Time passing first lets the service
+// clear what it published (flush): its ClearDelay is far shorter than any step of these tests,
+// which set it to an hour of real time so that only they decide when the clears run.
 type clock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu    sync.Mutex
+	now   time.Time
+	flush func()
 }
 
 func (c *clock) Now() time.Time {
@@ -123,6 +127,7 @@ func (c *clock) Now() time.Time {
 }
 
 func (c *clock) Advance(d time.Duration) {
+	c.flush()
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
@@ -135,7 +140,8 @@ func setupWith(m ordering.Menu) fixture {
 	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}, confirms: map[string]int{}}, sched: &fakeScheduler{},
 		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
 	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: m, Inventory: f.inv, Scheduler: f.sched,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now}, time.Minute)
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now, ClearDelay: time.Hour}, time.Minute)
+	f.clock.flush = func() { f.svc.Flush(context.Background()) }
 	return f
 }
 
@@ -162,7 +168,58 @@ func TestCheckoutPricesFromTheMenuAndReplaysTheSameOrder(t *testing.T) {
 	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(o.ID))
 	stored, _, err := f.repo.Order(ctx, o.ID)
 	require.NoError(t, err)
+	assert.Len(t, stored.Outbox, 1, "published, cleared a moment later")
+	f.svc.Flush(ctx)
+	stored, _, err = f.repo.Order(ctx, o.ID)
+	require.NoError(t, err)
 	assert.Empty(t, stored.Outbox, "a published event is cleared from the record")
+}
+
+// The clears of many checkouts' events share one read and one write of the store.
+func TestPublishedEventsAreClearedTogether(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	var ids []string
+	for i := range 30 {
+		o, _, err := f.svc.Checkout(ctx, request(fmt.Sprint("k", i), 1))
+		require.NoError(t, err)
+		ids = append(ids, o.ID)
+	}
+	f.svc.Flush(ctx)
+	assert.Equal(t, 1, f.repo.BulkReads)
+	assert.Equal(t, 1, f.repo.BulkWrites)
+	for _, id := range ids {
+		stored, _, err := f.repo.Order(ctx, id)
+		require.NoError(t, err)
+		assert.Empty(t, stored.Outbox, id)
+	}
+}
+
+// An order changed between the batch's read and its write is cleared from a fresh read of its
+// own, keeping the change; the others of the batch are written once.
+func TestAClearThatMeetsAChangedOrderReadsItAgain(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	a, _, err := f.svc.Checkout(ctx, request("a", 1))
+	require.NoError(t, err)
+	b, _, err := f.svc.Checkout(ctx, request("b", 1))
+	require.NoError(t, err)
+	f.repo.BeforeSaveAll = func() {
+		cur, tok, err := f.repo.Order(ctx, a.ID)
+		require.NoError(t, err)
+		cur.Reason = "changed in between"
+		require.NoError(t, f.repo.Save(ctx, cur, tok))
+	}
+	f.svc.Flush(ctx)
+	for _, id := range []string{a.ID, b.ID} {
+		stored, _, err := f.repo.Order(ctx, id)
+		require.NoError(t, err)
+		assert.Empty(t, stored.Outbox, id)
+	}
+	stored, _, err := f.repo.Order(ctx, a.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "changed in between", stored.Reason)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(a.ID), "cleared, never published again")
 }
 
 // Hole 6: five (here fifty) identical concurrent checkouts publish exactly one order.created.
@@ -278,6 +335,7 @@ func TestAnUnpublishedEventStaysPendingUntilRelayed(t *testing.T) {
 	f.clock.Advance(10 * time.Second)
 	f.svc.RelayPending(ctx, stored)
 	assert.Equal(t, []string{event.OrderCreated, event.OrderCancelled}, f.repo.Events(o.ID), "in order")
+	f.svc.Flush(ctx)
 	stored, _, err = f.repo.Order(ctx, o.ID)
 	require.NoError(t, err)
 	assert.Empty(t, stored.Outbox)

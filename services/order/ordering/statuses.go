@@ -20,15 +20,16 @@ func (s *Service) Statuses(ctx context.Context, ids []string) (map[string]Order,
 			return nil, invalid(fmt.Sprintf("order_ids[%d]", i), "must be 1-64 letters, digits, '-' or '_'")
 		}
 	}
-	orders, err := s.repo.Orders(ctx, ids)
+	stored, err := s.repo.Orders(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	// The sweep reads every order that still holds stock, which makes it the way out for events
 	// whose relay died with its process.
-	for id, o := range orders {
-		s.relay(ctx, o)
-		orders[id] = o.withoutOutbox()
+	orders := make(map[string]Order, len(stored))
+	for id, st := range stored {
+		s.relay(ctx, st.Order)
+		orders[id] = st.Order.withoutOutbox()
 	}
 	return orders, nil
 }

@@ -81,6 +81,29 @@ func (r *Repository) Save(ctx context.Context, o ordering.Order, t ordering.Toke
 	return daprconn.Save(ctx, r.Client, r.StateStore, orderKey(o.ID), raw, string(t))
 }
 
+// SaveAll writes the orders in one bulk save, each with the ETag it was read with (the store
+// checks each item on its own, so some may be written when the call fails).
+func (r *Repository) SaveAll(ctx context.Context, orders []ordering.Stored) error {
+	items := make([]*dapr.SetStateItem, len(orders))
+	for i, st := range orders {
+		if st.Token == "" {
+			return fmt.Errorf("save order %s: no token", st.Order.ID) // would silently be a create
+		}
+		raw, err := json.Marshal(toOrderRecord(st.Order))
+		if err != nil {
+			return err
+		}
+		items[i] = &dapr.SetStateItem{Key: orderKey(st.Order.ID), Value: raw, Etag: &dapr.ETag{Value: string(st.Token)}, Options: daprconn.FirstWrite}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	if err := r.Client.SaveBulkState(ctx, r.StateStore, items...); err != nil {
+		return fmt.Errorf("save %d orders: %w", len(items), err)
+	}
+	return nil
+}
+
 // PublishOrder publishes an order event to its topic (event.TopicOf). The CloudEvent id names the order
 // and the change, so a republished event carries the id of the first. The events of concurrent
 // calls go out together, in one bulk publish (group commit): under a lunch rush one call to the

@@ -8,8 +8,8 @@ import (
 	"github.com/canteen/canteen/services/order/ordering"
 )
 
-// Orders reads the orders that exist among ids in one bulk call, keyed by id.
-func (s *Repository) Orders(ctx context.Context, ids []string) (map[string]ordering.Order, error) {
+// Orders reads the orders that exist among ids in one bulk call, keyed by id, with their ETags.
+func (s *Repository) Orders(ctx context.Context, ids []string) (map[string]ordering.Stored, error) {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = orderKey(id)
@@ -18,10 +18,10 @@ func (s *Repository) Orders(ctx context.Context, ids []string) (map[string]order
 	if err != nil {
 		return nil, fmt.Errorf("read %d orders: %w", len(ids), err)
 	}
-	out := make(map[string]ordering.Order, len(items))
+	out := make(map[string]ordering.Stored, len(items))
 	for _, it := range items {
 		id := it.Key[len("order:"):]
-		out[id] = it.Value.domain(id)
+		out[id] = ordering.Stored{Order: it.Value.domain(id), Token: ordering.Token(it.Etag)}
 	}
 	return out, nil
 }

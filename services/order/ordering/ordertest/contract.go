@@ -91,7 +91,34 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		got, err := repo.Orders(ctx, []string{o.ID, uuid.NewString()})
 		require.NoError(t, err)
 		require.Len(t, got, 1)
-		assert.Equal(t, o, got[o.ID])
+		assert.Equal(t, o, got[o.ID].Order)
+		_, tok, err := repo.Order(ctx, o.ID)
+		require.NoError(t, err)
+		assert.Equal(t, tok, got[o.ID].Token)
+	})
+
+	t.Run("bulk save writes each order whose token is current and fails for a stale one", func(t *testing.T) {
+		fresh, stale := newOrder(), newOrder()
+		require.NoError(t, repo.Create(ctx, fresh))
+		require.NoError(t, repo.Create(ctx, stale))
+		read, err := repo.Orders(ctx, []string{fresh.ID, stale.ID})
+		require.NoError(t, err)
+		cur, tok, err := repo.Order(ctx, stale.ID)
+		require.NoError(t, err)
+		cur.Reason = "another writer"
+		require.NoError(t, repo.Save(ctx, cur, tok))
+
+		a, b := read[fresh.ID], read[stale.ID]
+		a.Order.Outbox, b.Order.Outbox = nil, nil
+		require.Error(t, repo.SaveAll(ctx, []ordering.Stored{a, b}))
+		got, _, err := repo.Order(ctx, fresh.ID)
+		require.NoError(t, err)
+		assert.Empty(t, got.Outbox, "the current one is written")
+		got, _, err = repo.Order(ctx, stale.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "another writer", got.Reason, "the stale one is not")
+		assert.NotEmpty(t, got.Outbox)
+		require.NoError(t, repo.SaveAll(ctx, nil), "nothing to write")
 	})
 
 	t.Run("lookup answers the order, or ErrNotFound for one not created", func(t *testing.T) {

@@ -5,6 +5,7 @@ package ordertest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,13 +19,17 @@ import (
 // Memory is an in-memory ordering.Repository and ordering.Publisher. It counts what tests must
 // not take on trust: creates that succeeded and every event published.
 type Memory struct {
-	mu          sync.Mutex
-	orders      map[string]ordering.Order
-	versions    map[string]int
-	indexed     map[string][]string
-	Creates     int           // successful creates
-	Published   []event.Order // every event published, duplicates included
-	FailPublish bool          // make PublishOrder fail (a broker outage)
+	mu         sync.Mutex
+	orders     map[string]ordering.Order
+	versions   map[string]int
+	indexed    map[string][]string
+	Creates    int // successful creates
+	BulkReads  int // calls of Orders
+	BulkWrites int // calls of SaveAll
+	// BeforeSaveAll, when set, runs as SaveAll starts (another writer getting in between).
+	BeforeSaveAll func()
+	Published     []event.Order // every event published, duplicates included
+	FailPublish   bool          // make PublishOrder fail (a broker outage)
 }
 
 var (
@@ -48,14 +53,15 @@ func (m *Memory) Order(_ context.Context, id string) (ordering.Order, ordering.T
 	return clone(o), ordering.Token(strconv.Itoa(m.versions[id])), nil
 }
 
-// Orders reads the orders among ids that exist.
-func (m *Memory) Orders(_ context.Context, ids []string) (map[string]ordering.Order, error) {
+// Orders reads the orders among ids that exist, with their tokens.
+func (m *Memory) Orders(_ context.Context, ids []string) (map[string]ordering.Stored, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := map[string]ordering.Order{}
+	m.BulkReads++
+	out := map[string]ordering.Stored{}
 	for _, id := range ids {
 		if o, ok := m.orders[id]; ok {
-			out[id] = clone(o)
+			out[id] = ordering.Stored{Order: clone(o), Token: ordering.Token(strconv.Itoa(m.versions[id]))}
 		}
 	}
 	return out, nil
@@ -82,6 +88,30 @@ func (m *Memory) Save(_ context.Context, o ordering.Order, t ordering.Token) err
 	}
 	m.orders[o.ID] = clone(o)
 	m.versions[o.ID]++
+	return nil
+}
+
+// SaveAll writes each order whose token is current, as a store's bulk save does (each on its
+// own), and fails if any was not.
+func (m *Memory) SaveAll(_ context.Context, orders []ordering.Stored) error {
+	if m.BeforeSaveAll != nil {
+		m.BeforeSaveAll()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.BulkWrites++
+	var stale []string
+	for _, st := range orders {
+		if _, ok := m.orders[st.Order.ID]; !ok || string(st.Token) != strconv.Itoa(m.versions[st.Order.ID]) {
+			stale = append(stale, st.Order.ID)
+			continue
+		}
+		m.orders[st.Order.ID] = clone(st.Order)
+		m.versions[st.Order.ID]++
+	}
+	if stale != nil {
+		return fmt.Errorf("save %v: %w", stale, occ.ErrConflict)
+	}
 	return nil
 }
 
