@@ -203,8 +203,8 @@ func run(ctx context.Context, o options, args []string) error {
 			"Code: " + commit(p.Root),
 			"Load average (1 / 5 / 15 min) before the platform started: " + loadBefore,
 		},
-		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row, then %d steps narrow its knee down (each at the geometric mean of the knee and the lowest missed rate above it, after a %s pause); at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; the reconcilers of inventory and payment every %s",
-			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.refine, settle, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
+		Settings: fmt.Sprintf("steps of %s (at least %d requests), x%.2f each, at most %d, a ramp ends after %d missed in a row, then %d steps narrow its knee down (each at the geometric mean of the knee and the lowest missed rate above it, after a pause of %s to %s, until the machine's CPU is below %.0f%% busy); at most %d requests in flight, each given up after %s (-timeout); latency from each request's scheduled time; the reconcilers of inventory and payment every %s",
+			o.step, o.minRequests, o.factor, o.maxSteps, o.stopAfter, o.refine, settleMin, settleMax, 100*calmBusy, o.maxInFlight, o.timeout, reconcileText(o.reconcile)),
 		Usage: map[string]string{},
 	}
 	if o.quick {

@@ -86,7 +86,7 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 		if !ok || n <= 0 {
 			break
 		}
-		time.Sleep(settle) // the backlog of a missed step drains before the next is judged
+		settle() // the backlog of a missed step drains before the next is judged
 		steps = append(steps, r.runStep(ctx, rate, next, n, progress, fmt.Sprintf("step %d", len(steps)+1)))
 		next += n
 		if r.Between != nil {
@@ -105,8 +105,26 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 	return steps
 }
 
-// settle is the pause before a refining step, after the missed steps that ended the ramp.
-const settle = 2 * time.Second
+// The pause before a refining step, after the missed steps that ended the ramp: at least
+// settleMin, then until the machine's CPU is less than calmBusy busy over half a second (the
+// backlog the overload left behind, such as events still being delivered, has drained), at most
+// settleMax.
+const (
+	settleMin = 2 * time.Second
+	settleMax = 15 * time.Second
+	calmBusy  = 0.4
+)
+
+func settle() {
+	time.Sleep(settleMin)
+	for end := time.Now().Add(settleMax - settleMin); time.Now().Before(end); {
+		before := readCPU()
+		time.Sleep(500 * time.Millisecond)
+		if busyShare(before, readCPU()) < calmBusy {
+			return
+		}
+	}
+}
 
 // refinement is the rate of the next refining step: the geometric mean of the highest sustained
 // rate and the lowest missed rate above it; false when there is no such pair (nothing sustained,
