@@ -110,8 +110,8 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 // backlog the overload left behind, such as events still being delivered, has drained), at most
 // settleMax.
 const (
-	settleMin = 2 * time.Second
-	settleMax = 15 * time.Second
+	settleMin = time.Second
+	settleMax = 6 * time.Second
 	calmBusy  = 0.4
 )
 
