@@ -191,7 +191,10 @@ func run(ctx context.Context, o options, args []string) error {
 	client := &http.Client{Timeout: o.timeout, Transport: &http.Transport{
 		MaxIdleConns: 2 * o.maxInFlight, MaxIdleConnsPerHost: o.maxInFlight, MaxConnsPerHost: o.maxInFlight}}
 	apps := []*harness.App{p.App("menu"), p.App("inventory"), p.App("order"), p.App("payment"), p.App("paysim"), p.App("kitchen")}
-	sc, err := newSidecars(client, apps)
+	sc, err := newSidecars(client, apps, map[string]func() (time.Duration, error){
+		"scheduler": p.SchedulerCPU, "placement": p.PlacementCPU, "load generator": func() (time.Duration, error) { return harness.CPUOf(os.Getpid()) },
+		"redis-server": processesNamed("redis-server"), "postgres": processesNamed("postgres"), "RabbitMQ (beam.smp)": processesNamed("beam.smp"),
+	})
 	if err != nil {
 		return err
 	}

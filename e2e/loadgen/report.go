@@ -180,6 +180,17 @@ func (r *Report) writeOps(w io.Writer, s *Scenario) {
 	}
 	row("all", total)
 	fmt.Fprintln(w)
+	if others, n := s.OthersPerRequest(); n > 0 {
+		var parts []string
+		for _, name := range sortedKeys(others) {
+			if ms := 1000 * others[name] / float64(n); ms >= 0.01 {
+				parts = append(parts, fmt.Sprintf("%s %.2f ms", name, ms))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(w, "CPU of the other processes per %s, over the same steps: %s.\n\n", s.Unit, strings.Join(parts, ", "))
+		}
+	}
 }
 
 // usage describes the machine's CPU use between two readings of /proc/stat and the load average.

@@ -17,6 +17,9 @@ type Scenario struct {
 	Steps  []Step
 	// StepOps is what every app sidecar did during each step, by app id.
 	StepOps []map[string]Ops
+	// StepOthers is the CPU seconds of the other processes (scheduler, stores, the load
+	// generator) during each step, by name.
+	StepOthers []map[string]float64
 	// StepNotes adds a column to the ramp table (checkout: event latency per step).
 	StepNoteHeader string
 	StepNotes      []string
@@ -66,6 +69,7 @@ func (s *Scenario) runRamp(ctx context.Context, r Ramp, sc *sidecars, after func
 	s.Steps = r.Run(ctx, progress)
 	for i := 1; i < len(snaps); i++ {
 		s.StepOps = append(s.StepOps, sc.opsBetween(snaps[i-1], snaps[i]))
+		s.StepOthers = append(s.StepOthers, sc.othersBetween(snaps[i-1], snaps[i]))
 	}
 }
 
@@ -73,19 +77,41 @@ func (s *Scenario) runRamp(ctx context.Context, r Ramp, sc *sidecars, after func
 // first step when no step was sustained: the least loaded), summed over the apps, and the number
 // of requests they served. Rest steps are left out.
 func (s *Scenario) OpsPerRequest() (map[string]Ops, int) {
-	last := Knee(s.Steps)
-	if last < 0 {
-		last = 0
-	}
 	sum := map[string]Ops{}
 	requests := 0
-	for i := 0; i < len(s.StepOps) && i < len(s.Steps); i++ {
-		if s.Steps[i].Rest || s.Steps[i].Offered > s.Steps[last].Offered {
-			continue
-		}
+	for _, i := range s.kneeSteps() {
 		requests += s.Steps[i].Sent
 		for app, o := range s.StepOps[i] {
 			sum[app] = sum[app].Add(o)
+		}
+	}
+	return sum, requests
+}
+
+// kneeSteps are the steps OpsPerRequest counts.
+func (s *Scenario) kneeSteps() []int {
+	last := max(Knee(s.Steps), 0)
+	var out []int
+	for i := 0; i < len(s.StepOps) && i < len(s.Steps); i++ {
+		if !s.Steps[i].Rest && s.Steps[i].Offered <= s.Steps[last].Offered {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// OthersPerRequest is the CPU seconds of the other processes over the steps OpsPerRequest
+// counts, by name, and the number of requests they served.
+func (s *Scenario) OthersPerRequest() (map[string]float64, int) {
+	sum := map[string]float64{}
+	requests := 0
+	for _, i := range s.kneeSteps() {
+		if i >= len(s.StepOthers) {
+			continue
+		}
+		requests += s.Steps[i].Sent
+		for name, v := range s.StepOthers[i] {
+			sum[name] += v
 		}
 	}
 	return sum, requests

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,16 +104,21 @@ func (o Ops) N() float64 {
 // StateKinds are the state operations in report order; others found are appended.
 var StateKinds = []string{"get", "bulk_get", "set", "delete", "bulk_delete", "transaction", "query"}
 
-// sidecars scrapes the metrics of a set of sidecars.
+// sidecars scrapes the metrics of a set of sidecars, and reads the CPU time of the other
+// processes a request keeps busy.
 type sidecars struct {
-	c    *http.Client
-	apps []string
-	urls map[string]string
-	cpu  map[string]map[string]func() (time.Duration, error) // by app, by process
+	c      *http.Client
+	apps   []string
+	urls   map[string]string
+	cpu    map[string]map[string]func() (time.Duration, error) // by app, by process
+	others map[string]func() (time.Duration, error)            // by name (scheduler, the store, ...)
 }
 
-func newSidecars(c *http.Client, apps []*harness.App) (*sidecars, error) {
-	s := &sidecars{c: c, urls: map[string]string{}, cpu: map[string]map[string]func() (time.Duration, error){}}
+// otherKey holds the other processes' CPU in a scrape, beside the apps.
+const otherKey = "(other processes)"
+
+func newSidecars(c *http.Client, apps []*harness.App, others map[string]func() (time.Duration, error)) (*sidecars, error) {
+	s := &sidecars{c: c, urls: map[string]string{}, cpu: map[string]map[string]func() (time.Duration, error){}, others: others}
 	for _, a := range apps {
 		s.apps, s.urls[a.ID] = append(s.apps, a.ID), a.MetricsURL()
 		s.cpu[a.ID] = map[string]func() (time.Duration, error){"sidecar": a.SidecarCPU, "app": a.AppCPU}
@@ -144,7 +151,51 @@ func (s *sidecars) scrape(ctx context.Context) map[string]Metrics {
 		}
 		out[app] = m
 	}
+	m := Metrics{}
+	for name, cpu := range s.others {
+		if d, err := cpu(); err == nil {
+			sr := Series{Name: cpuMetric, Labels: map[string]string{"process": name}}
+			m[sr.key()] = Sample{Series: sr, Value: d.Seconds()}
+		}
+	}
+	out[otherKey] = m
 	return out
+}
+
+// othersBetween is the CPU seconds each other process used between two scrapes.
+func (s *sidecars) othersBetween(before, after map[string]Metrics) map[string]float64 {
+	out := map[string]float64{}
+	for _, d := range Delta(before[otherKey], after[otherKey]) {
+		if d.Name == cpuMetric {
+			out[d.Labels["process"]] += d.Value
+		}
+	}
+	return out
+}
+
+// processesNamed returns a reader of the CPU time of the processes whose command is comm (all of
+// them, summed: a PostgreSQL server is many), found afresh at each read.
+func processesNamed(comm string) func() (time.Duration, error) {
+	return func() (time.Duration, error) {
+		dirs, err := os.ReadDir("/proc")
+		if err != nil {
+			return 0, err
+		}
+		var sum time.Duration
+		for _, d := range dirs {
+			pid, err := strconv.Atoi(d.Name())
+			if err != nil {
+				continue
+			}
+			if c, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err != nil || strings.TrimSpace(string(c)) != comm {
+				continue
+			}
+			if t, err := harness.CPUOf(pid); err == nil {
+				sum += t
+			}
+		}
+		return sum, nil
+	}
 }
 
 // opsBetween is what each sidecar did between two scrapes.

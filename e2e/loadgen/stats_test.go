@@ -153,4 +153,9 @@ func TestOpsPerRequestCountsTheStepsUpToTheKneesRate(t *testing.T) {
 	sum, requests := s.OpsPerRequest()
 	assert.Equal(t, 20, requests, "the overloaded steps above the knee are left out")
 	assert.Equal(t, 40.0, sum["order"].State["get"])
+
+	s.StepOthers = []map[string]float64{{"scheduler": 0.5}, {"scheduler": 9}, {"scheduler": 9}, {"scheduler": 1.5, "redis-server": 1}}
+	others, requests := s.OthersPerRequest()
+	assert.Equal(t, 20, requests)
+	assert.Equal(t, map[string]float64{"scheduler": 2, "redis-server": 1}, others, "over the same steps")
 }

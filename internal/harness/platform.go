@@ -182,6 +182,11 @@ func (p *Platform) startControlPlane(ctx context.Context) error {
 	return p.startPlacementAndScheduler(wctx)
 }
 
+// SchedulerCPU and PlacementCPU are the CPU time the platform's scheduler and placement have
+// used so far, from /proc.
+func (p *Platform) SchedulerCPU() (time.Duration, error) { return p.scheduler.cpu() }
+func (p *Platform) PlacementCPU() (time.Duration, error) { return p.placement.cpu() }
+
 // startPlacementAndScheduler starts (or starts again, on the same ports and the same scheduler
 // data, as a restarted machine would) placement and scheduler, and waits for them.
 func (p *Platform) startPlacementAndScheduler(ctx context.Context) error {

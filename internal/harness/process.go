@@ -107,17 +107,20 @@ func (p *proc) stop(grace time.Duration) {
 	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 }
 
-// cpu is the CPU time the process has used (utime + stime of /proc/<pid>/stat, in clock ticks of
-// 1/100 s, the value Linux reports on every architecture Go runs tests on here).
-func (p *proc) cpu() (time.Duration, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+// cpu is the CPU time the process has used.
+func (p *proc) cpu() (time.Duration, error) { return CPUOf(p.cmd.Process.Pid) }
+
+// CPUOf is the CPU time process pid has used (utime + stime of /proc/<pid>/stat, in clock ticks
+// of 1/100 s, the value Linux reports on every architecture Go runs tests on here).
+func CPUOf(pid int) (time.Duration, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
 	// Fields after the command name, which is in parentheses and may hold spaces.
 	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
 	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc stat of %s", p.name)
+		return 0, fmt.Errorf("short /proc stat of process %d", pid)
 	}
 	utime, err1 := strconv.ParseInt(f[11], 10, 64)
 	stime, err2 := strconv.ParseInt(f[12], 10, 64)
