@@ -64,21 +64,30 @@ serve() {
     listening "$(port_of "$s")" || die "$s did not open port $(port_of "$s") within 60 s"
   done
   prepare
-  [ "${CANTEEN_FRESH_TOPICS:-}" = 1 ] && fresh_topics
+  [ "${CANTEEN_FRESH:-}" = 1 ] && fresh
   say "backing services ready for profile $profile"
   sleep infinity & pids+=($!)
   wait
 }
 
-# fresh_topics empties the pub/sub topics of a Redis server that outlives platforms (one the
-# machine already ran): the streams keep every consumer group's backlog, and a test platform
-# started after a benchmark had its subscribers chewing through thousands of the benchmark's
-# events before its own (seen: tests waiting 30 s for an event). Only the test harness asks for it
-# (CANTEEN_FRESH_TOPICS=1, under its machine lock, at a platform's first start, never at a
-# Restart); `make run` keeps its undelivered events across restarts. RabbitMQ's durable queues
-# keep a backlog the same way (seen: a CI run right after `make bench` waited 30 s for an order's
-# first event at the notification service), so on that profile every queue is purged.
-fresh_topics() {
+# fresh empties what earlier platforms left in servers that outlive them (the machine's own Redis,
+# PostgreSQL and RabbitMQ, or ones an earlier run started). Only the test harness asks for it
+# (CANTEEN_FRESH=1, under its machine lock, at a platform's first start, never at a Restart);
+# `make run` keeps its data and its undelivered events across restarts.
+# - Topics: Redis streams keep every consumer group's backlog, and a test platform started after
+#   a benchmark had its subscribers chewing through thousands of the benchmark's events before its
+#   own (seen: tests waiting 30 s for an event); RabbitMQ's durable queues the same (seen: a CI run
+#   right after `make bench` waited 30 s for an order's first event). Every stream is deleted,
+#   every queue purged.
+# - State: a benchmark's orders never expire once its platform is gone (their jobs went with its
+#   scheduler), so their holds stayed, and the next test platform's inventory reconciler swept
+#   them (seen: 14,025 holds, 11.7 s of busy sidecar in a sweep, failing the restart test's
+#   check that no sidecar spins). Canteen's keys (those of its app ids, "<app>||...") and its
+#   PostgreSQL tables are emptied; whatever else the servers hold is left alone.
+fresh() {
+  local apps
+  apps=$(awk '/appID:/ {print $NF}' "$(dirname "$0")/../dapr.yaml" | tr '\n' ' ')
+  apps="$apps bench orderprobe" # the load generator's and the e2e probe's own app ids
   case $profile in
     postgres-rabbitmq)
       command -v rabbitmqctl >/dev/null || { say "rabbitmq: no rabbitmqctl here, the queues keep what earlier platforms left"; return; }
@@ -87,16 +96,31 @@ fresh_topics() {
         say "rabbitmq: purged $n messages left in the queues by earlier platforms"
       else
         say "rabbitmq: could not purge the queues ($n); they keep what earlier platforms left"
+      fi
+      local tables
+      tables=$(PGPASSWORD=canteen psql -h 127.0.0.1 -U postgres -d canteen -qtAc \
+        "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'canteen\_%state'") ||
+        die "could not list Canteen's state tables"
+      if [ -n "$tables" ]; then
+        PGPASSWORD=canteen psql -h 127.0.0.1 -U postgres -d canteen -qc "TRUNCATE $tables" || die "could not empty $tables"
+        say "postgres: emptied $tables"
       fi ;;
     local)
-      command -v redis-cli >/dev/null || { say "redis: no redis-cli here, the topics keep what earlier platforms left"; return; }
+      command -v redis-cli >/dev/null || { say "redis: no redis-cli here, the topics and state keep what earlier platforms left"; return; }
       local n
-      n=$(redis-cli -p "$(port_of redis)" EVAL "local n = 0
+      # shellcheck disable=SC2086 # one argument per app id
+      n=$(redis-cli -p "$(port_of redis)" EVAL "local streams, keys = 0, 0
+        local ours = {}
+        for _, a in ipairs(ARGV) do ours[a] = true end
         for _, k in ipairs(redis.call('KEYS', '*')) do
-          if redis.call('TYPE', k)['ok'] == 'stream' then redis.call('DEL', k); n = n + 1 end
+          if redis.call('TYPE', k)['ok'] == 'stream' then redis.call('DEL', k); streams = streams + 1
+          else
+            local app = string.match(k, '^(.-)||')
+            if app and ours[app] then redis.call('DEL', k); keys = keys + 1 end
+          end
         end
-        return n" 0) || die "could not empty the pub/sub streams"
-      say "redis: emptied $n pub/sub streams left by earlier platforms" ;;
+        return streams .. ' pub/sub streams and ' .. keys .. ' state keys'" 0 $apps) || die "could not empty the pub/sub streams and state"
+      say "redis: deleted $n left by earlier platforms" ;;
   esac
 }
 

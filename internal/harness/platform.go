@@ -164,8 +164,8 @@ func (p *Platform) startControlPlane(ctx context.Context) error {
 		}
 	}
 	var err error
-	// Every platform starts with empty topics (scripts/backing.sh, fresh_topics).
-	p.backing, err = startProc("backing", p.logPath("backing"), []string{"CANTEEN_FRESH_TOPICS=1"}, p.Root, "bash", "scripts/backing.sh", "serve", p.Profile)
+	// Every platform starts with empty topics and no Canteen state (scripts/backing.sh, fresh).
+	p.backing, err = startProc("backing", p.logPath("backing"), []string{"CANTEEN_FRESH=1"}, p.Root, "bash", "scripts/backing.sh", "serve", p.Profile)
 	if err != nil {
 		return err
 	}
