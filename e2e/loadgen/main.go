@@ -55,6 +55,7 @@ type options struct {
 	maxSteps    int
 	stopAfter   int
 	refine      int
+	pprof       string
 	maxInFlight int
 	warmup      time.Duration
 	timeout     time.Duration
@@ -97,6 +98,7 @@ func main() {
 	flag.Float64Var(&o.factor, "factor", 1.5, "offered rate multiplier from one step to the next")
 	flag.IntVar(&o.maxSteps, "max-steps", 12, "most steps of one ramp")
 	flag.IntVar(&o.stopAfter, "stop-after", 2, "a ramp ends after this many steps in a row miss the target")
+	flag.StringVar(&o.pprof, "pprof", "", "a folder: every app serves Go's profiles (PPROF=1) and each scenario's first "+profileTime.String()+" of CPU profile of every app is written there as <scenario>-<app>.pprof (for `go tool pprof`)")
 	flag.IntVar(&o.refine, "refine", 2, "after a ramp, this many steps between its knee and the missed rate above it narrow the knee down")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "checkout and browse: unreported warm-up at the first step's rate")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "a request not answered within this is given up (counted as timeout; a checkout is repeated with its key after the ramp)")
@@ -177,7 +179,16 @@ func run(ctx context.Context, o options, args []string) error {
 	fmt.Fprintf(progress, "starting the platform (profile %q; waits while another platform holds the machine lock) ...\n", o.profile)
 	// The provider notifies at once: the lifecycle measures the platform, not a provider's delay.
 	env["paysim"] = map[string]string{"NOTIFY_DELAY": "0s"}
-	p, err := harness.Start(ctx, harness.Options{Apps: []string{"menu", "inventory", "order", "payment", "paysim", "kitchen"}, Profile: o.profile, Env: env})
+	appIDs := []string{"menu", "inventory", "order", "payment", "paysim", "kitchen"}
+	if o.pprof != "" {
+		for _, id := range appIDs {
+			if env[id] == nil {
+				env[id] = map[string]string{}
+			}
+			env[id]["PPROF"] = "1"
+		}
+	}
+	p, err := harness.Start(ctx, harness.Options{Apps: appIDs, Profile: o.profile, Env: env})
 	if err != nil {
 		return err
 	}
@@ -227,6 +238,7 @@ func run(ctx context.Context, o options, args []string) error {
 	k := catalog{c: client, menu: p.App("menu"), inv: p.App("inventory"), period: o.period, run: fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffffff)}
 	for _, name := range o.scenarios {
 		t0, ts := readCPU(), time.Now()
+		profiled := profileApps(ctx, client, apps, o.pprof, name)
 		var s *Scenario
 		switch name {
 		case "checkout":
@@ -246,6 +258,7 @@ func run(ctx context.Context, o options, args []string) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		rep.Usage[name] = usage(t0, readCPU(), loadAvg()) + fmt.Sprintf(", %s", time.Since(ts).Round(time.Second))
+		profiled()
 		rep.Scenarios = append(rep.Scenarios, s)
 		for _, f := range s.Failed() {
 			fmt.Fprintln(progress, "  AUDIT BROKEN:", f)

@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	_ "net/http/pprof" // registers /debug/pprof/ on http.DefaultServeMux, served only with PPROF=1
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
 
 	"github.com/canteen/canteen/services/internal/apierr"
+	"github.com/canteen/canteen/services/internal/config"
 )
 
 // NewEngine returns the engine a service adds its routes to. GET /healthz answers 200 once the
@@ -35,6 +37,11 @@ func NewEngine(service string, log *slog.Logger) *gin.Engine {
 		apierr.Write(c, http.StatusMethodNotAllowed, apierr.CodeInvalid, "", "method "+c.Request.Method+" is not allowed here")
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	if config.String("PPROF", "") == "1" {
+		// Go's profiles on the app's own port, for the load generator's -pprof; never set in
+		// dapr.yaml or k8s/, where the route would be reachable through the sidecar.
+		r.GET("/debug/pprof/*profile", gin.WrapH(http.DefaultServeMux))
+	}
 	return r
 }
 
