@@ -23,6 +23,17 @@ type Saver interface {
 // stores ignore the ETag.
 var FirstWrite = &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite, Consistency: dapr.StateConsistencyStrong}
 
+// FirstWriteItem is one item of a save with first-write concurrency: with an etag, written only
+// while the stored ETag still equals it; with none, only as a new key. A bulk save of several
+// checks each on its own.
+func FirstWriteItem(key string, value []byte, etag string) *dapr.SetStateItem {
+	item := &dapr.SetStateItem{Key: key, Value: value, Options: FirstWrite}
+	if etag != "" {
+		item.Etag = &dapr.ETag{Value: etag}
+	}
+	return item
+}
+
 // Save writes value under key in store with first-write concurrency: with an etag, only while the
 // stored ETag still equals it (a stale one is occ.ErrConflict); with none, as a new key.
 func Save(ctx context.Context, c Saver, store, key string, value []byte, etag string) error {
@@ -33,12 +44,9 @@ func Save(ctx context.Context, c Saver, store, key string, value []byte, etag st
 // a record that should expire: a write without one makes the record permanent again (PostgreSQL
 // clears its expiry).
 func SaveTTL(ctx context.Context, c Saver, store, key string, value []byte, etag string, ttl int) error {
-	item := &dapr.SetStateItem{Key: key, Value: value, Options: FirstWrite}
+	item := FirstWriteItem(key, value, etag)
 	if ttl > 0 {
 		item.Metadata = map[string]string{"ttlInSeconds": strconv.Itoa(ttl)}
-	}
-	if etag != "" {
-		item.Etag = &dapr.ETag{Value: etag}
 	}
 	err := c.SaveBulkState(ctx, store, item)
 	if status.Code(err) == codes.Aborted {

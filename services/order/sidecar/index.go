@@ -102,11 +102,7 @@ func (s *Repository) Index(ctx context.Context, o ordering.Order, p ordering.Pla
 			keys = append(keys, key)
 		case !slices.Contains(r.ids, o.ID):
 			raw, _ := json.Marshal(append(slices.Clip(r.ids), o.ID))
-			item := &dapr.SetStateItem{Key: key, Value: raw, Options: daprconn.FirstWrite}
-			if r.etag != "" {
-				item.Etag = &dapr.ETag{Value: r.etag}
-			}
-			items = append(items, item)
+			items = append(items, daprconn.FirstWriteItem(key, raw, r.etag))
 		}
 	}
 	// Every key as read, in one call to the sidecar (each item still checked against its own

@@ -93,7 +93,7 @@ func (r *Repository) SaveAll(ctx context.Context, orders []ordering.Stored) erro
 		if err != nil {
 			return err
 		}
-		items[i] = &dapr.SetStateItem{Key: orderKey(st.Order.ID), Value: raw, Etag: &dapr.ETag{Value: string(st.Token)}, Options: daprconn.FirstWrite}
+		items[i] = daprconn.FirstWriteItem(orderKey(st.Order.ID), raw, string(st.Token))
 	}
 	if len(items) == 0 {
 		return nil
