@@ -85,7 +85,7 @@ func (p peers) Release(context.Context, ordering.Order) error { return nil }
 
 func (p peers) Confirm(context.Context, ordering.Order) error { return nil }
 
-func (p peers) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
+func (p peers) ScheduleExpiries(context.Context, []ordering.Expiry) error { return nil }
 
 func newAPI(store *emptyStore, p peers) *gin.Engine {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))

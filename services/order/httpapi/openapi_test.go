@@ -162,4 +162,4 @@ func (openapiInventory) Confirm(context.Context, ordering.Order) error { return 
 
 type openapiScheduler struct{}
 
-func (openapiScheduler) ScheduleExpiry(context.Context, ordering.Order, time.Time) error { return nil }
+func (openapiScheduler) ScheduleExpiries(context.Context, []ordering.Expiry) error { return nil }

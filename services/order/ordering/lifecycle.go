@@ -71,7 +71,7 @@ func customerMayCancel(o Order) error {
 // failed before is repaired by the job's next firing; inventory's release is idempotent) or was
 // never stored (its checkout died after reserving). A paid order is left alone.
 func (s *Service) Expire(ctx context.Context, pending Order) error {
-	err := s.expire(ctx, pending.ID)
+	_, err := s.expire(ctx, pending.ID)
 	if errors.Is(err, ErrNotFound) {
 		// The checkout that scheduled this job reserved but has not stored its order: it died, or
 		// it is taking longer than the payment time. An expired record in the order's place makes
@@ -80,7 +80,7 @@ func (s *Service) Expire(ctx context.Context, pending Order) error {
 		// orders were stored after their expiry and stayed pending for good.
 		err = s.repo.Create(ctx, pending.expiredInPlace(s.now()))
 		if errors.Is(err, occ.ErrConflict) { // stored just now: expire it like any other
-			err = s.expire(ctx, pending.ID)
+			_, err = s.expire(ctx, pending.ID)
 		}
 	}
 	var illegal *IllegalTransitionError
@@ -101,13 +101,12 @@ func (s *Service) Expire(ctx context.Context, pending Order) error {
 }
 
 // expire moves the stored order to expired, announcing it.
-func (s *Service) expire(ctx context.Context, id string) error {
-	_, err := s.transition(ctx, id, func(o Order) (Order, error) {
+func (s *Service) expire(ctx context.Context, id string) (Order, error) {
+	return s.transition(ctx, id, func(o Order) (Order, error) {
 		o, err := o.Transition(Expired, s.now())
 		o.Reason = "not paid in time"
 		return o, err
 	}, event.OrderExpired)
-	return err
 }
 
 // transition applies change to the stored order with its ETag, its events (one per type, in

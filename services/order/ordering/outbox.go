@@ -4,8 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sync"
-	"time"
 
 	"github.com/canteen/canteen/services/internal/event"
 	"github.com/canteen/canteen/services/internal/outbox"
@@ -13,24 +11,16 @@ import (
 
 // The order keeps its own outbox (services/internal/outbox): every change is written together
 // with the event that announces it, in one single-key write with the order's ETag, then the
-// events are published and, a moment later, cleared from the record: the clears of every order
-// published meanwhile go to the store together (clears).
-
-// ClearDelay is how long a published event waits before it is cleared from its order's record,
-// so that the clears of a lunch rush's checkouts share one bulk read and one bulk write instead of
-// a read and a write each, off the checkout's path. It must stay well under outbox.OrphanAfter:
-// an event not yet cleared looks pending, and once orphaned anyone relaying the order would
-// publish it again (a duplicate, which subscribers ignore, but a wasted one).
-const ClearDelay = 100 * time.Millisecond
+// events are published and, a moment later (BatchDelay), cleared from the record: the clears of
+// every order published meanwhile go to the store together.
 
 // maxClearBatch bounds the orders of one bulk read and write.
 const maxClearBatch = 100
 
-// clears is what the Service has published and not yet cleared: the event types by order id.
-type clears struct {
-	mu        sync.Mutex
-	sent      map[string]map[string]bool
-	scheduled bool
+// sentEvents are the event types of an order that were published and are to be cleared.
+type sentEvents struct {
+	id   string
+	sent map[string]bool
 }
 
 // create writes a new order with its first event pending, then relays the event.
@@ -54,38 +44,32 @@ func (s *Service) relay(ctx context.Context, o Order, own ...string) {
 // whose relay died with its process.
 func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o) }
 
-// clearLater queues the clear of an order's published events for the next batch, ClearDelay
+// clearLater queues the clear of an order's published events for the next batch, BatchDelay
 // from the first one queued. A process that dies first leaves them pending: they go out again,
 // as after a crash between publishing and clearing.
 func (s *Service) clearLater(id string, sent map[string]bool) {
-	c := &s.clears
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.sent == nil {
-		c.sent = map[string]map[string]bool{}
-	}
-	if c.sent[id] == nil {
-		c.sent[id] = map[string]bool{}
-	}
-	maps.Copy(c.sent[id], sent)
-	if !c.scheduled {
-		c.scheduled = true
-		time.AfterFunc(s.clearDelay, func() {
-			ctx, cancel := context.WithTimeout(context.Background(), outbox.Timeout)
-			defer cancel()
-			s.Flush(ctx)
-		})
-	}
+	s.clears.add(s.batchDelay, s.flushLater, sentEvents{id, sent})
 }
 
-// Flush clears now every published event still waiting to be cleared. The service calls it when
-// it stops, so that a restart does not publish them again.
+// flushLater is a batch's timer firing.
+func (s *Service) flushLater() {
+	ctx, cancel := context.WithTimeout(context.Background(), outbox.Timeout)
+	defer cancel()
+	s.Flush(ctx)
+}
+
+// Flush clears now every published event still waiting to be cleared, and schedules the expiries
+// still waiting to be. The service calls it when it stops, so that a restart does not publish
+// the events again, nor leave the orders to the reconciler's sweep.
 func (s *Service) Flush(ctx context.Context) {
-	c := &s.clears
-	c.mu.Lock()
-	sent := c.sent
-	c.sent, c.scheduled = nil, false
-	c.mu.Unlock()
+	s.scheduleExpiries(ctx, s.expiries.take())
+	sent := map[string]map[string]bool{}
+	for _, e := range s.clears.take() {
+		if sent[e.id] == nil {
+			sent[e.id] = map[string]bool{}
+		}
+		maps.Copy(sent[e.id], e.sent)
+	}
 	ids := slices.Sorted(maps.Keys(sent))
 	for batch := range slices.Chunk(ids, maxClearBatch) {
 		s.clearBatch(ctx, batch, sent)

@@ -83,11 +83,6 @@ type Inventory interface {
 	Confirm(ctx context.Context, o Order) error
 }
 
-// Scheduler fires Expire for an order at a time, durably (it survives restarts of every process).
-type Scheduler interface {
-	ScheduleExpiry(ctx context.Context, o Order, at time.Time) error
-}
-
 // Service is the order use cases.
 type Service struct {
 	repo    Repository
@@ -99,8 +94,9 @@ type Service struct {
 	timeout time.Duration // how long an order may stay unpaid
 	now     func() time.Time
 
-	clears     clears        // published events not yet cleared from their orders (outbox.go)
-	clearDelay time.Duration // ClearDelay, or Deps.ClearDelay
+	clears     later[sentEvents] // published events not yet cleared from their orders (outbox.go)
+	expiries   later[Expiry]     // expiries not yet scheduled (expiry.go)
+	batchDelay time.Duration     // BatchDelay, or Deps.BatchDelay
 }
 
 // Deps are what the Service works with.
@@ -112,8 +108,8 @@ type Deps struct {
 	Scheduler  Scheduler
 	Log        *slog.Logger
 	Now        func() time.Time // the clock; time.Now in UTC when nil
-	// ClearDelay replaces the package's ClearDelay when positive (tests that flush themselves).
-	ClearDelay time.Duration
+	// BatchDelay replaces the package's BatchDelay when positive (tests that flush themselves).
+	BatchDelay time.Duration
 }
 
 // NewService returns a Service; unpaid orders expire after timeout.
@@ -122,12 +118,12 @@ func NewService(d Deps, timeout time.Duration) *Service {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	clearDelay := ClearDelay
-	if d.ClearDelay > 0 {
-		clearDelay = d.ClearDelay
+	batchDelay := BatchDelay
+	if d.BatchDelay > 0 {
+		batchDelay = d.BatchDelay
 	}
 	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
-		timeout: timeout, now: now, clearDelay: clearDelay}
+		timeout: timeout, now: now, batchDelay: batchDelay}
 }
 
 // PaymentTimeout is how long an order may stay unpaid.
@@ -136,11 +132,12 @@ func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 // Checkout places an order, or returns the one this customer already placed with this key
 // (created reports which). Prices come from the menu first: a refused checkout then looks for
 // its order alone, an accepted one together with what indexing it needs (Lookup). Stock is
-// reserved first, then the payment timeout is scheduled, then the order is created (create-only, with its order.created event in
-// the same write): concurrent duplicates all reserve the same order id, one creates, and the rest
-// answer the order it created. A crash after reserving leaves a hold that the expiry job or, if
-// the crash came before the job, inventory's reconciler returns; a refused attempt (sold out)
-// leaves nothing behind, not even a job. A checkout still running when its payment time is up
+// reserved first, then the payment timeout is queued for the scheduler (expireLater), then the
+// order is created (create-only, with its order.created event in the same write): concurrent
+// duplicates all reserve the same order id, one creates, and the rest answer the order it
+// created. A crash after reserving leaves a hold that the expiry job or, if the crash came before
+// the job, inventory's reconciler returns; a refused attempt (sold out) leaves nothing behind,
+// not even a job. A checkout still running when its payment time is up
 // finds the expiry's record in its order's place and answers ErrExpired (see Expire). The order
 // it creates carries the Warnings of the store's menu (a busy kitchen); a replay does not.
 func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, created bool, err error) {
@@ -170,9 +167,7 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	if err := s.inv.Reserve(ctx, o); err != nil {
 		return Order{}, false, err
 	}
-	if err := s.sched.ScheduleExpiry(ctx, o, o.CreatedAt.Add(s.timeout)); err != nil {
-		return Order{}, false, fmt.Errorf("schedule expiry of %s: %w", id, err)
-	}
+	s.expireLater(o)
 	o.UpdatedAt = s.now() // the moment of the change, which its event carries
 	err = s.create(ctx, o, orderEvent(event.OrderCreated, o))
 	if errors.Is(err, occ.ErrConflict) { // a concurrent duplicate created it first

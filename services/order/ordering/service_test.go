@@ -29,14 +29,20 @@ type fakeInventory struct {
 	soldOut  bool
 	down     bool // Release fails as if inventory were unreachable
 	sold     bool // Release answers that the stock was sold
+	// reserved, when set, runs once an order's stock is held, before Reserve answers.
+	reserved func(ordering.Order)
 }
 
 func (f *fakeInventory) Reserve(_ context.Context, o ordering.Order) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.reserves[o.ID]++
-	if f.soldOut {
+	soldOut, reserved := f.soldOut, f.reserved
+	f.mu.Unlock()
+	if soldOut {
 		return &ordering.SoldOutError{DishID: o.Items[0].DishID}
+	}
+	if reserved != nil {
+		reserved(o)
 	}
 	return nil
 }
@@ -84,23 +90,34 @@ func (m fakeMenu) StoreMenu(context.Context, string) (ordering.StoreMenu, error)
 		Busy: m.busy, Kitchen: m.kitchen}, nil
 }
 
+// fakeScheduler records the expiries scheduled, call by call; down refuses them.
 type fakeScheduler struct {
-	mu        sync.Mutex
-	scheduled int
-	// fire, when set, runs as the job firing right after it was scheduled: before the checkout
-	// that scheduled it stores its order.
-	fire func(ordering.Order)
+	mu    sync.Mutex
+	calls [][]ordering.Expiry
+	down  bool
 }
 
-func (s *fakeScheduler) ScheduleExpiry(_ context.Context, o ordering.Order, _ time.Time) error {
+func (s *fakeScheduler) ScheduleExpiries(_ context.Context, es []ordering.Expiry) error {
 	s.mu.Lock()
-	s.scheduled++
-	fire := s.fire
-	s.mu.Unlock()
-	if fire != nil {
-		fire(o)
+	defer s.mu.Unlock()
+	if s.down {
+		return errors.New("scheduler unreachable")
 	}
+	s.calls = append(s.calls, es)
 	return nil
+}
+
+// scheduled lists the orders whose expiry was scheduled, each with its time.
+func (s *fakeScheduler) scheduled() map[string]time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]time.Time{}
+	for _, es := range s.calls {
+		for _, e := range es {
+			out[e.Order.ID] = e.At
+		}
+	}
+	return out
 }
 
 type fixture struct {
@@ -140,7 +157,7 @@ func setupWith(m ordering.Menu) fixture {
 	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}, confirms: map[string]int{}}, sched: &fakeScheduler{},
 		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
 	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: m, Inventory: f.inv, Scheduler: f.sched,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now, ClearDelay: time.Hour}, time.Minute)
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now, BatchDelay: time.Hour}, time.Minute)
 	f.clock.flush = func() { f.svc.Flush(context.Background()) }
 	return f
 }
@@ -193,6 +210,34 @@ func TestPublishedEventsAreClearedTogether(t *testing.T) {
 		require.NoError(t, err)
 		assert.Empty(t, stored.Outbox, id)
 	}
+}
+
+// A checkout does not wait for the scheduler: the expiries of the checkouts of one BatchDelay go
+// to it in one call, each due at its order's creation plus the payment time. While the scheduler
+// refuses them the orders are placed all the same and their expiries kept for the next flush.
+func TestExpiriesAreScheduledTogetherAndKeptWhileTheSchedulerIsDown(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	checkout := func(key string) ordering.Order {
+		o, created, err := f.svc.Checkout(ctx, request(key, 1))
+		require.NoError(t, err)
+		require.True(t, created)
+		return o
+	}
+	a, b := checkout("a"), checkout("b")
+	assert.Empty(t, f.sched.scheduled(), "queued, not yet sent")
+	f.svc.Flush(ctx)
+	assert.Len(t, f.sched.calls, 1, "one call for the batch")
+	assert.Equal(t, map[string]time.Time{a.ID: a.CreatedAt.Add(f.svc.PaymentTimeout()), b.ID: b.CreatedAt.Add(f.svc.PaymentTimeout())}, f.sched.scheduled())
+
+	f.sched.down = true
+	c := checkout("c")
+	f.svc.Flush(ctx)
+	assert.NotContains(t, f.sched.scheduled(), c.ID)
+	f.sched.down = false
+	f.svc.Flush(ctx)
+	assert.Contains(t, f.sched.scheduled(), c.ID, "kept, and scheduled once the scheduler is back")
+	assert.Len(t, f.sched.calls, 2)
 }
 
 // An order changed between the batch's read and its write is cleared from a fresh read of its
@@ -265,7 +310,8 @@ func TestCheckoutRefusalsLeaveNothingBehind(t *testing.T) {
 	_, _, err = f.svc.Checkout(ctx, request("k2", 1))
 	assert.ErrorAs(t, err, &soldOut)
 	assert.Zero(t, f.repo.Creates, "no order without stock")
-	assert.Zero(t, f.sched.scheduled, "a refused checkout leaves no expiry job behind")
+	f.svc.Flush(ctx)
+	assert.Empty(t, f.sched.scheduled(), "a refused checkout leaves no expiry job behind")
 	assert.Empty(t, f.repo.Published)
 }
 
@@ -411,14 +457,15 @@ func types(es []event.Order) []string {
 	return out
 }
 
-// A checkout slower than the payment time: its expiry fires before it stores the order. The
+// A checkout slower than the payment time: its expiry fires (here: as soon as the stock is held)
+// before it stores the order. The
 // expiry returns the stock and leaves an expired record in the order's place, so the checkout
 // (and any retry of it) answers ErrExpired instead of storing an order whose stock is gone, which
 // would stay pending for good with no job left to expire it.
 func TestACheckoutOvertakenByItsExpiryStoresNoOrder(t *testing.T) {
 	ctx := context.Background()
 	f := setup()
-	f.sched.fire = func(o ordering.Order) { assert.NoError(t, f.svc.Expire(ctx, o)) }
+	f.inv.reserved = func(o ordering.Order) { assert.NoError(t, f.svc.Expire(ctx, o)) }
 	_, _, err := f.svc.Checkout(ctx, request("slow", 1))
 	require.ErrorIs(t, err, ordering.ErrExpired)
 	id := request("slow", 1).OrderID()
@@ -428,7 +475,7 @@ func TestACheckoutOvertakenByItsExpiryStoresNoOrder(t *testing.T) {
 	assert.Equal(t, ordering.Expired, stored.Status)
 	assert.Empty(t, f.repo.Events(id), "no order was announced")
 
-	f.sched.fire = nil
+	f.inv.reserved = nil
 	_, _, err = f.svc.Checkout(ctx, request("slow", 1))
 	assert.ErrorIs(t, err, ordering.ErrExpired, "a retry with the same key")
 	_, err = f.svc.Get(ctx, id, "c1")

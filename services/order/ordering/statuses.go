@@ -10,7 +10,10 @@ const MaxStatuses = 500
 
 // Statuses returns the orders among ids that exist, keyed by id, for the inventory reconciler
 // (which asks about the orders holding stock), and relays any of their events left orphaned.
-// Unknown ids are absent from the answer.
+// Unknown ids are absent from the answer. An order found unpaid past its payment time is expired
+// first and answered expired, so that the reconciler returns its stock: that is the way out for
+// an order whose expiry job was lost (its process died before the job was scheduled, see
+// expireLater).
 func (s *Service) Statuses(ctx context.Context, ids []string) (map[string]Order, error) {
 	if len(ids) > MaxStatuses {
 		return nil, invalid("order_ids", "must hold at most %d ids", MaxStatuses)
@@ -28,8 +31,19 @@ func (s *Service) Statuses(ctx context.Context, ids []string) (map[string]Order,
 	// whose relay died with its process.
 	orders := make(map[string]Order, len(stored))
 	for id, st := range stored {
-		s.relay(ctx, st.Order)
-		orders[id] = st.Order.withoutOutbox()
+		o := st.Order
+		if s.overdue(o) {
+			expired, err := s.expire(ctx, id)
+			if err == nil {
+				orders[id] = expired.withoutOutbox() // its event relayed by the expiry
+				continue
+			}
+			// Paid meanwhile, or a fault: answered as read, and the reconciler's own rule for
+			// an unpaid order past the payment time asks inventory's record.
+			s.log.Warn("overdue order not expired by the sweep", "order", id, "err", err)
+		}
+		s.relay(ctx, o)
+		orders[id] = o.withoutOutbox()
 	}
 	return orders, nil
 }

@@ -47,19 +47,20 @@ func TestExpiriesOfABatchAreOneJob(t *testing.T) {
 	defer srv.Close()
 	p := &Peers{Client: invoke.New(srv.URL, srv.Client())}
 	at := time.Date(2026, 11, 25, 11, 45, 0, 0, time.UTC)
-	batch := []ExpiryData{{OrderID: "a1", StoreID: "s1", Period: "2026-11-25.lunch", due: at.Add(2 * time.Second)},
-		{OrderID: "b2", StoreID: "s1", Period: "2026-11-25.lunch", due: at.Add(9 * time.Second)},
-		{OrderID: "c3", StoreID: "s2", Period: "2026-11-25.lunch", due: at}}
-	_, err := p.scheduleExpiries(t.Context(), "", batch)
-	require.NoError(t, err)
-	_, err = p.scheduleExpiries(t.Context(), "", batch[:1])
-	require.NoError(t, err)
+	order := func(id, store string) ordering.Order {
+		return ordering.Order{ID: id, StoreID: store, Period: "2026-11-25.lunch"}
+	}
+	batch := []ordering.Expiry{{Order: order("a1", "s1"), At: at.Add(2 * time.Second)},
+		{Order: order("b2", "s1"), At: at.Add(9 * time.Second)},
+		{Order: order("c3", "s2"), At: at}}
+	require.NoError(t, p.ScheduleExpiries(t.Context(), batch))
+	require.NoError(t, p.ScheduleExpiries(t.Context(), batch[:1]))
 
 	require.Len(t, sc.jobs, 2)
 	alone := sc.jobs["expire-a1"]
 	require.NotNil(t, alone, "an order alone: its own job")
 	assert.JSONEq(t, `"2026-11-25T11:45:02Z"`, string(alone["dueTime"]))
-	assert.JSONEq(t, `{"order_id":"a1","store_id":"s1","period":"2026-11-25.lunch","items":null}`, string(alone["data"]))
+	assert.JSONEq(t, `{"order_id":"a1","store_id":"s1","period":"2026-11-25.lunch","items":[]}`, string(alone["data"]))
 	for name, job := range sc.jobs {
 		if name == "expire-a1" {
 			continue

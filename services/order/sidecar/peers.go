@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/canteen/canteen/services/internal/apierr"
-	"github.com/canteen/canteen/services/internal/group"
 	"github.com/canteen/canteen/services/internal/invoke"
 	"github.com/canteen/canteen/services/internal/stockapi"
 	"github.com/canteen/canteen/services/order/ordering"
@@ -25,9 +23,6 @@ type Peers struct {
 	Client       *invoke.Client
 	MenuApp      string
 	InventoryApp string
-
-	expiriesOnce sync.Once
-	expiries     *group.Committer[string, ExpiryData, struct{}] // see ScheduleExpiry
 }
 
 var (
@@ -150,29 +145,22 @@ func (p *Peers) Confirm(ctx context.Context, o ordering.Order) error {
 // a random id (an order id is hex: the two cannot meet).
 const ExpiryJobPrefix = "expire-"
 
-// maxExpiryBatch bounds the orders of one expiry job.
-const maxExpiryBatch = 100
-
-// ScheduleExpiry schedules the order's expiry job, due at. The expiries of concurrent checkouts
-// go to the scheduler together (group commit), as one job that names every order of the batch,
-// due at the latest of their times: under a lunch rush one job for a batch of checkouts instead of
-// one each (the scheduler's CPU per job was the largest share outside our sidecars), each order
-// expiring at most one scheduler call late. A checkout alone gets a job of its own, as before.
-func (p *Peers) ScheduleExpiry(ctx context.Context, o ordering.Order, at time.Time) error {
-	p.expiriesOnce.Do(func() {
-		p.expiries = &group.Committer[string, ExpiryData, struct{}]{Commit: p.scheduleExpiries, Max: maxExpiryBatch, Timeout: 10 * time.Second}
-	})
-	_, err := p.expiries.Do(ctx, "", ExpiryData{OrderID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: lines(o), due: at})
-	return err
-}
-
-// scheduleExpiries schedules one job for the batch: the order's own when it is alone (overwriting
-// an earlier attempt's), else a batch job.
-func (p *Peers) scheduleExpiries(ctx context.Context, _ string, batch []ExpiryData) ([]struct{}, error) {
-	due := batch[0].due
-	for _, d := range batch[1:] {
-		if d.due.After(due) {
-			due = d.due
+// ScheduleExpiries schedules one job for the batch (the service gathers the expiries of its
+// checkouts, see ordering.BatchDelay): the order's own when it is alone (overwriting an earlier
+// attempt's), else a job that names every order of the batch, due at the latest of their times.
+// Under a lunch rush that is one job for a batch of checkouts instead of one each: the scheduler's
+// CPU per job was the largest share outside our sidecars.
+func (p *Peers) ScheduleExpiries(ctx context.Context, es []ordering.Expiry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	batch := make([]ExpiryData, len(es))
+	due := es[0].At
+	for i, e := range es {
+		o := e.Order
+		batch[i] = ExpiryData{OrderID: o.ID, StoreID: o.StoreID, Period: o.Period, Items: lines(o)}
+		if e.At.After(due) {
+			due = e.At
 		}
 	}
 	name, data := ExpiryJobPrefix+batch[0].OrderID, any(batch[0])
@@ -180,7 +168,7 @@ func (p *Peers) scheduleExpiries(ctx context.Context, _ string, batch []ExpiryDa
 		name, data = ExpiryJobPrefix+"batch-"+uuid.NewString(), ExpiryBatch{Orders: batch}
 	}
 	job := map[string]any{"dueTime": due.UTC().Format(time.RFC3339), "data": data, "overwrite": true, "failurePolicy": expiryRetry}
-	return make([]struct{}, len(batch)), p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
+	return p.Client.Do(ctx, http.MethodPost, "/v1.0/jobs/"+name, job, nil)
 }
 
 // expiryRetry fires a failed expiry again every 5 s for an hour. Dapr's default (1 s, 3 retries)
@@ -195,8 +183,6 @@ type ExpiryData struct {
 	StoreID string          `json:"store_id"`
 	Period  string          `json:"period"`
 	Items   []stockapi.Line `json:"items"`
-
-	due time.Time // when the order's payment time is up (not sent: the job's due time says it)
 }
 
 // ExpiryBatch is what a batch's expiry job carries: every order of the batch.
