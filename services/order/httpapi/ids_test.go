@@ -57,7 +57,12 @@ func (s *emptyStore) Lookup(context.Context, ordering.Order) (ordering.Order, or
 	return ordering.Order{}, nil, ordering.ErrNotFound
 }
 
-func (s *emptyStore) Index(context.Context, ordering.Order, ordering.Placement) error {
+func (s *emptyStore) CreateIndexed(context.Context, ordering.Order, ordering.Placement) error {
+	s.calls.Add(1)
+	return nil
+}
+
+func (s *emptyStore) Index(context.Context, ordering.Order) error {
 	s.calls.Add(1)
 	return nil
 }

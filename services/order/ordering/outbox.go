@@ -23,10 +23,11 @@ type sentEvents struct {
 	sent map[string]bool
 }
 
-// create writes a new order with its first event pending, then relays the event.
-func (s *Service) create(ctx context.Context, o Order, e event.Order) error {
+// create writes a new order with its first event pending, and indexes it (p: what its Lookup
+// read), then relays the event.
+func (s *Service) create(ctx context.Context, o Order, e event.Order, p Placement) error {
 	o.Outbox = []event.Order{e}
-	if err := s.repo.Create(ctx, o); err != nil {
+	if err := s.repo.CreateIndexed(ctx, o, p); err != nil {
 		return err
 	}
 	s.relay(ctx, o, e.Type)

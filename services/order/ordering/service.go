@@ -31,9 +31,11 @@ type Repository interface {
 	// Lookup reads the order o names (its ID, CustomerID, StoreID and Period set) and, in the same
 	// call, what indexing it will need: ErrNotFound, with that Placement, when it does not exist.
 	Lookup(ctx context.Context, o Order) (Order, Placement, error)
-	// Index records the order under its customer and its store's day; idempotent. p is what a
-	// Lookup of the order read (nil: nothing), which spares reading the indexes again.
-	Index(ctx context.Context, o Order, p Placement) error
+	// CreateIndexed is Create and Index of a new order, in one write where the Placement p that a
+	// Lookup of it read is still current: occ.ErrConflict when another order exists under its id.
+	CreateIndexed(ctx context.Context, o Order, p Placement) error
+	// Index records the order under its customer and its store's day; idempotent.
+	Index(ctx context.Context, o Order) error
 	List(ctx context.Context, q Query) ([]Order, error)
 }
 
@@ -133,7 +135,8 @@ func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 // (created reports which). Prices come from the menu first: a refused checkout then looks for
 // its order alone, an accepted one together with what indexing it needs (Lookup). Stock is
 // reserved first, then the payment timeout is queued for the scheduler (expireLater), then the
-// order is created (create-only, with its order.created event in the same write): concurrent
+// order is created (create-only, with its order.created event in the same write, and indexed
+// in the same call to the store): concurrent
 // duplicates all reserve the same order id, one creates, and the rest answer the order it
 // created. A crash after reserving leaves a hold that the expiry job or, if the crash came before
 // the job, inventory's reconciler returns; a refused attempt (sold out) leaves nothing behind,
@@ -169,7 +172,7 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	}
 	s.expireLater(o)
 	o.UpdatedAt = s.now() // the moment of the change, which its event carries
-	err = s.create(ctx, o, orderEvent(event.OrderCreated, o))
+	err = s.create(ctx, o, orderEvent(event.OrderCreated, o), placement)
 	if errors.Is(err, occ.ErrConflict) { // a concurrent duplicate created it first
 		cur, _, err := s.repo.Order(ctx, id)
 		if err != nil {
@@ -180,9 +183,8 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	if err != nil {
 		return Order{}, false, fmt.Errorf("create order %s: %w", id, err)
 	}
-	err = s.repo.Index(ctx, o, placement)
 	o.Warnings = warned // told in this answer only, never stored
-	return o, true, err
+	return o, true, nil
 }
 
 // replay answers a repeated checkout with the order the first one created.
@@ -194,7 +196,7 @@ func (s *Service) replay(ctx context.Context, o Order, hash string) (Order, bool
 		return Order{}, false, ErrKeyReused
 	}
 	s.relay(ctx, o) // a first attempt that died after creating may have left its event unsent
-	return o.withoutOutbox(), false, s.repo.Index(ctx, o, nil)
+	return o.withoutOutbox(), false, s.repo.Index(ctx, o)
 }
 
 // price builds the pending order from the menu's current prices, with what the customer should be

@@ -3,6 +3,7 @@ package sidecar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -82,39 +83,61 @@ func (s *Repository) Lookup(ctx context.Context, o ordering.Order) (ordering.Ord
 	return ordering.Order{}, p, ordering.ErrNotFound
 }
 
-// Index adds the order to its customer's and its store-day's index, once. With a placement, the
-// keys are written as they were read, in one bulk save (each with its ETag, or create-only where
-// it was absent); where that fails (another order's append in between), or without one, the key's appends are
-// group-committed: one read and one write for every order waiting on the key. A flash sale puts a
-// thousand orders of one store in its day's index within seconds, and appended one by one they
-// queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
-func (s *Repository) Index(ctx context.Context, o ordering.Order, p ordering.Placement) error {
+// CreateIndexed creates the order and adds it to its customer's and its store-day's index in one
+// bulk save, with the index keys as Lookup read them (p): the order create-only, each index key
+// with the ETag it was read with (create-only where it was absent). A checkout then pays one call
+// for the three keys. Where that save fails (another order's append changed an index key in
+// between, the order exists, or a fault; stores differ in whether the rest of the bulk is
+// written: Redis writes each item on its own, PostgreSQL all or none), the order is created on
+// its own and indexed as Index does. An order found under the id is this call's own when it is
+// this very write (same request and change time); another one is occ.ErrConflict.
+func (s *Repository) CreateIndexed(ctx context.Context, o ordering.Order, p ordering.Placement) error {
+	raw, err := json.Marshal(toOrderRecord(o))
+	if err != nil {
+		return err
+	}
+	read, _ := p.(placement)
+	items := []*dapr.SetStateItem{daprconn.FirstWriteItem(orderKey(o.ID), raw, "")}
+	for _, key := range indexKeys(o) {
+		r, ok := read[key]
+		if !ok {
+			items = nil // not read: created alone, indexed afresh
+			break
+		}
+		if !slices.Contains(r.ids, o.ID) { // there already: an earlier attempt's bulk save
+			ids, _ := json.Marshal(append(slices.Clip(r.ids), o.ID))
+			items = append(items, daprconn.FirstWriteItem(key, ids, r.etag))
+		}
+	}
+	if items != nil && s.Client.SaveBulkState(ctx, s.StateStore, items...) == nil {
+		return nil
+	}
+	err = daprconn.Create(ctx, s.Client, s.StateStore, orderKey(o.ID), raw)
+	if errors.Is(err, occ.ErrConflict) {
+		cur, _, rerr := s.Order(ctx, o.ID)
+		if rerr != nil {
+			return rerr
+		}
+		if cur.RequestHash != o.RequestHash || !cur.UpdatedAt.Equal(o.UpdatedAt) {
+			return err
+		}
+		err = nil // written by the bulk save
+	}
+	if err != nil {
+		return err
+	}
+	return s.Index(ctx, o)
+}
+
+// Index adds the order to its customer's and its store-day's index, once: the appends to a key
+// are group-committed, one read and one write for every order waiting on the key. A flash sale
+// puts a thousand orders of one store in its day's index within seconds, and appended one by one
+// they queued on the few keys' ETags until some gave up, answering 503 to a buyer who had an order.
+func (s *Repository) Index(ctx context.Context, o ordering.Order) error {
 	s.indexOnce.Do(func() {
 		s.indexes = &group.Committer[string, string, struct{}]{Commit: s.addToIndex, Timeout: 10 * time.Second}
 	})
-	read, _ := p.(placement)
-	var keys []string // to append to one at a time, in a group commit
-	var items []*dapr.SetStateItem
 	for _, key := range indexKeys(o) {
-		r, ok := read[key]
-		switch {
-		case !ok:
-			keys = append(keys, key)
-		case !slices.Contains(r.ids, o.ID):
-			raw, _ := json.Marshal(append(slices.Clip(r.ids), o.ID))
-			items = append(items, daprconn.FirstWriteItem(key, raw, r.etag))
-		}
-	}
-	// Every key as read, in one call to the sidecar (each item still checked against its own
-	// ETag). Where that fails, some key changed since it was read (or a fault, which the group
-	// commit meets again); the group commit reads afresh and adds the order only where it is not
-	// already (a key of the failed call may have been written).
-	if len(items) > 0 && s.Client.SaveBulkState(ctx, s.StateStore, items...) != nil {
-		for _, it := range items {
-			keys = append(keys, it.Key)
-		}
-	}
-	for _, key := range keys {
 		if _, err := s.indexes.Do(ctx, key, o.ID); err != nil {
 			return fmt.Errorf("index order %s under %s: %w", o.ID, key, err)
 		}

@@ -85,6 +85,42 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.EqualValues(t, 15, conflict.Load())
 	})
 
+	// Concurrent duplicates of one checkout, each with the placement it read: one order is
+	// created, the others are told it exists, and the indexes list it once.
+	t.Run("of many concurrent creates with placements exactly one succeeds, indexed once", func(t *testing.T) {
+		o := newOrder()
+		var ps []ordering.Placement
+		for range 8 {
+			_, p, err := repo.Lookup(ctx, o)
+			require.ErrorIs(t, err, ordering.ErrNotFound)
+			ps = append(ps, p)
+		}
+		var ok, conflict atomic.Int64
+		var wg sync.WaitGroup
+		for i, p := range ps {
+			wg.Go(func() {
+				mine := o
+				mine.UpdatedAt = o.UpdatedAt.Add(time.Duration(i) * time.Millisecond) // each attempt's own write
+				err := repo.CreateIndexed(ctx, mine, p)
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case assert.ErrorIs(t, err, occ.ErrConflict):
+					conflict.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		assert.EqualValues(t, 1, ok.Load())
+		assert.EqualValues(t, 7, conflict.Load())
+		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
+		require.NoError(t, err)
+		assert.Len(t, mine, 1)
+		day, err := repo.List(ctx, ordering.Query{StoreID: o.StoreID, Date: o.Date()})
+		require.NoError(t, err)
+		assert.Len(t, day, 1)
+	})
+
 	t.Run("bulk read answers the orders that exist", func(t *testing.T) {
 		o := newOrder()
 		require.NoError(t, repo.Create(ctx, o))
@@ -133,8 +169,8 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 	})
 
 	// The checkout's path: the placement is read before the order is created, and the indexes may
-	// change in between (other orders of the customer and the store): indexing with it loses none.
-	t.Run("indexing with a placement read before other orders were indexed keeps them all", func(t *testing.T) {
+	// change in between (other orders of the customer and the store): creating with it loses none.
+	t.Run("creating with a placement read before other orders were indexed keeps them all", func(t *testing.T) {
 		first := newOrder()
 		others := make([]ordering.Order, 3)
 		var placements []ordering.Placement
@@ -145,11 +181,9 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 			require.ErrorIs(t, err, ordering.ErrNotFound)
 			placements = append(placements, p)
 		}
-		require.NoError(t, repo.Create(ctx, first))
-		require.NoError(t, repo.Index(ctx, first, nil))
+		require.NoError(t, repo.CreateIndexed(ctx, first, nil))
 		for i, o := range others {
-			require.NoError(t, repo.Create(ctx, o))
-			require.NoError(t, repo.Index(ctx, o, placements[i]), "placement read before %d other orders were indexed", i+1)
+			require.NoError(t, repo.CreateIndexed(ctx, o, placements[i]), "placement read before %d other orders were indexed", i+1)
 		}
 		mine, err := repo.List(ctx, ordering.Query{CustomerID: first.CustomerID, Through: at.AddDate(0, 2, 0)})
 		require.NoError(t, err)
@@ -161,9 +195,11 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 
 	t.Run("indexes find the order once however often it is indexed", func(t *testing.T) {
 		o := newOrder()
-		require.NoError(t, repo.Create(ctx, o))
-		require.NoError(t, repo.Index(ctx, o, nil))
-		require.NoError(t, repo.Index(ctx, o, nil))
+		_, p, err := repo.Lookup(ctx, o)
+		require.ErrorIs(t, err, ordering.ErrNotFound)
+		require.NoError(t, repo.CreateIndexed(ctx, o, p))
+		require.NoError(t, repo.Index(ctx, o))
+		require.NoError(t, repo.Index(ctx, o))
 		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
 		require.NoError(t, err)
 		require.Len(t, mine, 1)

@@ -121,8 +121,16 @@ func (m *Memory) Lookup(ctx context.Context, o ordering.Order) (ordering.Order, 
 	return got, nil, err
 }
 
+// CreateIndexed is Create, then Index.
+func (m *Memory) CreateIndexed(ctx context.Context, o ordering.Order, _ ordering.Placement) error {
+	if err := m.Create(ctx, o); err != nil {
+		return err
+	}
+	return m.Index(ctx, o)
+}
+
 // Index records the order under its customer and store-day.
-func (m *Memory) Index(_ context.Context, o ordering.Order, _ ordering.Placement) error {
+func (m *Memory) Index(_ context.Context, o ordering.Order) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, k := range []string{"c:" + o.CustomerID, "s:" + o.StoreID + ":" + o.Date()} {
