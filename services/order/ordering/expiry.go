@@ -24,6 +24,8 @@ const (
 	// maxQueuedExpiries bounds the expiries kept in memory while the scheduler refuses them;
 	// beyond it the oldest are left to the reconciler's sweep (see Statuses).
 	maxQueuedExpiries = 100_000
+	// expiryRetryDelay is how long expiries the scheduler refused wait before they are tried again.
+	expiryRetryDelay = 5 * time.Second
 )
 
 // expireLater queues the order's expiry for the next batch (BatchDelay from the first one
@@ -33,14 +35,15 @@ const (
 // stock, and Statuses expires an order whose payment time has passed (a never-stored order's
 // stock goes back after the payment time and the reconciler's margin).
 func (s *Service) expireLater(o Order) {
-	s.expiries.add(s.batchDelay, s.flushLater, Expiry{Order: o, At: o.CreatedAt.Add(s.timeout)})
+	s.expiries.add(s.batchDelay, timed(s.flushExpiries), Expiry{Order: o, At: o.CreatedAt.Add(s.timeout)})
 }
 
-// scheduleExpiries gives the scheduler the expiries es, a batch at a time. A batch it refuses
-// (the scheduler unreachable) is queued again, for the next flush.
-func (s *Service) scheduleExpiries(ctx context.Context, es []Expiry) {
+// flushExpiries gives the scheduler the queued expiries, a batch at a time. A batch it refuses
+// (the scheduler unreachable) is queued again, tried again expiryRetryDelay later (or with the
+// next checkouts' batch).
+func (s *Service) flushExpiries(ctx context.Context) {
 	var failed []Expiry
-	for batch := range slices.Chunk(es, maxExpiryBatch) {
+	for batch := range slices.Chunk(s.expiries.take(), maxExpiryBatch) {
 		if err := s.sched.ScheduleExpiries(ctx, batch); err != nil {
 			s.log.Warn("expiry jobs not scheduled; queued again", "orders", len(batch), "err", err)
 			failed = append(failed, batch...)
@@ -53,7 +56,7 @@ func (s *Service) scheduleExpiries(ctx context.Context, es []Expiry) {
 		s.log.Error("too many expiry jobs unscheduled; the oldest are left to the reconciler's sweep", "orders", drop)
 		failed = failed[drop:]
 	}
-	s.expiries.add(s.batchDelay, s.flushLater, failed...)
+	s.expiries.add(expiryRetryDelay, timed(s.flushExpiries), failed...)
 }
 
 // overdue reports whether o is unpaid past its payment time.

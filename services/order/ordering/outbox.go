@@ -49,21 +49,28 @@ func (s *Service) RelayPending(ctx context.Context, o Order) { s.relay(ctx, o) }
 // from the first one queued. A process that dies first leaves them pending: they go out again,
 // as after a crash between publishing and clearing.
 func (s *Service) clearLater(id string, sent map[string]bool) {
-	s.clears.add(s.batchDelay, s.flushLater, sentEvents{id, sent})
+	s.clears.add(s.batchDelay, timed(s.flushClears), sentEvents{id, sent})
 }
 
-// flushLater is a batch's timer firing.
-func (s *Service) flushLater() {
-	ctx, cancel := context.WithTimeout(context.Background(), outbox.Timeout)
-	defer cancel()
-	s.Flush(ctx)
+// timed is flush run by a batch's timer, bounded like a relay.
+func timed(flush func(context.Context)) func() {
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), outbox.Timeout)
+		defer cancel()
+		flush(ctx)
+	}
 }
 
-// Flush clears now every published event still waiting to be cleared, and schedules the expiries
-// still waiting to be. The service calls it when it stops, so that a restart does not publish
-// the events again, nor leave the orders to the reconciler's sweep.
+// Flush schedules now the expiries still waiting to be, and clears every published event still
+// waiting to be cleared. The service calls it when it stops, so that a restart does not leave the
+// orders to the reconciler's sweep, nor publish the events again.
 func (s *Service) Flush(ctx context.Context) {
-	s.scheduleExpiries(ctx, s.expiries.take())
+	s.flushExpiries(ctx)
+	s.flushClears(ctx)
+}
+
+// flushClears clears the published events queued by clearLater.
+func (s *Service) flushClears(ctx context.Context) {
 	sent := map[string]map[string]bool{}
 	for _, e := range s.clears.take() {
 		if sent[e.id] == nil {
