@@ -67,15 +67,28 @@ func trySend(method, url string, body any, headers map[string]string) (int, []by
 
 type stock struct{ Restocked, Reserved, Available int64 }
 
+// onSale puts a new store with one dish on the menu and restocks the dish for period with
+// quantity units (over buckets buckets, when more than 0); it answers the store's and the dish's
+// ids and the URL of the dish's stock.
+func onSale(t *testing.T, store, dish string, price, quantity, buckets int) (storeID, dishID, stockURL string) {
+	t.Helper()
+	menu, inv := platform.App("menu"), platform.App("inventory")
+	var st, d struct{ ID string }
+	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": store, "zone": "west"}, nil, &st))
+	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": dish, "category": "Dinner", "price_cents": price}, nil, &d))
+	restock := map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": quantity, "restock_id": uuid.NewString()}
+	if buckets > 0 {
+		restock["buckets"] = buckets
+	}
+	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), restock, nil, nil))
+	return st.ID, d.ID, inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period))
+}
+
 // An unpaid order expires after the payment timeout through a Dapr job, its stock returns once,
 // and the expiry event delivered again changes nothing.
 func TestUnpaidOrderExpiresAndReturnsStockOnce(t *testing.T) {
-	menu, inv, ord := platform.App("menu"), platform.App("inventory"), platform.App("order")
-	var st, d struct{ ID string }
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": "Night Canteen", "zone": "east"}, nil, &st))
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": "Congee", "category": "Late", "price_cents": 600}, nil, &d))
-	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": 10, "restock_id": uuid.NewString()}, nil, nil))
-	stockURL := inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period))
+	inv, ord := platform.App("inventory"), platform.App("order")
+	storeID, dishID, stockURL := onSale(t, "Night Canteen", "Congee", 600, 10, 0)
 	read := func() stock {
 		var s stock
 		require.Equal(t, 200, send(t, "GET", stockURL, nil, nil, &s))
@@ -85,7 +98,7 @@ func TestUnpaidOrderExpiresAndReturnsStockOnce(t *testing.T) {
 	customer := "night-owl-" + uuid.NewString()[:8]
 	as := map[string]string{"X-Customer-Id": customer, "Idempotency-Key": uuid.NewString()}
 	var o struct{ ID, Status string }
-	require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 4}}}, as, &o))
+	require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": storeID, "period": period, "items": []map[string]any{{"dish_id": dishID, "quantity": 4}}}, as, &o))
 	assert.EqualValues(t, 4, read().Reserved)
 
 	require.Eventually(t, func() bool {
@@ -96,7 +109,7 @@ func TestUnpaidOrderExpiresAndReturnsStockOnce(t *testing.T) {
 	require.Eventually(t, func() bool { return read().Available == 10 }, 30*time.Second, 100*time.Millisecond)
 
 	// The expiry event delivered a second time, and the order's job firing again: nothing changes.
-	event := map[string]any{"type": "order.expired", "order_id": o.ID, "store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 4, "price_cents": 600}}}
+	event := map[string]any{"type": "order.expired", "order_id": o.ID, "store_id": storeID, "period": period, "items": []map[string]any{{"dish_id": dishID, "quantity": 4, "price_cents": 600}}}
 	require.Equal(t, 204, send(t, "POST", inv.DaprURL("/v1.0/publish/pubsub/orders"), event, nil, nil))
 	time.Sleep(2 * time.Second)
 	s := read()

@@ -1,7 +1,6 @@
 package expiry
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -15,12 +14,8 @@ import (
 // question about the held order expires it once its payment time is up. The kill is tried until
 // it beats the job (checked at the scheduler), so that the test is about an order with no job.
 func TestAnOrderWhoseExpiryJobDiedWithItsAppStillExpires(t *testing.T) {
-	menu, inv, ord := platform.App("menu"), platform.App("inventory"), platform.App("order")
-	var st, d struct{ ID string }
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": "Crash Canteen", "zone": "north"}, nil, &st))
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": "Dumplings", "category": "Hot", "price_cents": 800}, nil, &d))
-	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": 10, "restock_id": uuid.NewString()}, nil, nil))
-	stockURL := inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period))
+	ord := platform.App("order")
+	storeID, dishID, stockURL := onSale(t, "Crash Canteen", "Dumplings", 800, 10, 0)
 
 	var (
 		o  struct{ ID string }
@@ -29,7 +24,7 @@ func TestAnOrderWhoseExpiryJobDiedWithItsAppStillExpires(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		require.LessOrEqual(t, attempt, 5, "the kill never came before the job was scheduled")
 		as = map[string]string{"X-Customer-Id": "crash-" + uuid.NewString()[:8], "Idempotency-Key": uuid.NewString()}
-		require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 2}}}, as, &o))
+		require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": storeID, "period": period, "items": []map[string]any{{"dish_id": dishID, "quantity": 2}}}, as, &o))
 		ord.KillApp()
 		code := send(t, "GET", ord.DaprURL("/v1.0/jobs/expire-"+o.ID), nil, nil, nil)
 		require.NoError(t, ord.StartApp(t.Context()))

@@ -16,17 +16,14 @@ import (
 // succeeds at the provider, the order stays expired and announces the refund, the payment is
 // refunded in full, and the stock is counted once: back on sale, never sold.
 func TestALatePaymentForAnExpiredOrderIsRefundedAndItsStockCountedOnce(t *testing.T) {
-	menu, inv, ord := platform.App("menu"), platform.App("inventory"), platform.App("order")
+	inv, ord := platform.App("inventory"), platform.App("order")
 	pay, sim := platform.App("payment"), platform.App("paysim")
-	var st, d struct{ ID string }
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": "Late Canteen", "zone": "west"}, nil, &st))
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": "Noodles", "category": "Late", "price_cents": 750}, nil, &d))
-	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": 10, "restock_id": uuid.NewString()}, nil, nil))
+	storeID, dishID, _ := onSale(t, "Late Canteen", "Noodles", 750, 10, 0)
 
 	customer := "late-payer-" + uuid.NewString()[:8]
 	as := map[string]string{"X-Customer-Id": customer, "Idempotency-Key": uuid.NewString()}
 	var o struct{ ID string }
-	require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 2}}}, as, &o))
+	require.Equal(t, 201, send(t, "POST", ord.URL("orders"), map[string]any{"store_id": storeID, "period": period, "items": []map[string]any{{"dish_id": dishID, "quantity": 2}}}, as, &o))
 	var p struct {
 		TxnID       string `json:"txn_id"`
 		PayToken    string `json:"pay_token"`
@@ -73,7 +70,7 @@ func TestALatePaymentForAnExpiredOrderIsRefundedAndItsStockCountedOnce(t *testin
 	assert.Equal(t, p.AmountCents, at.RefundedCents, "refunded in full, once")
 
 	var s struct{ Restocked, Sold, Reserved, Available int64 }
-	require.Equal(t, http.StatusOK, send(t, "GET", inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period)), nil, nil, &s))
+	require.Equal(t, http.StatusOK, send(t, "GET", inv.URL(fmt.Sprintf("stock/%s/%s/%s", storeID, dishID, period)), nil, nil, &s))
 	assert.Zero(t, s.Sold, "never sold")
 	assert.Zero(t, s.Reserved)
 	assert.EqualValues(t, 10, s.Available, "counted once: back on sale")

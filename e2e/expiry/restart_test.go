@@ -21,12 +21,8 @@ import (
 // and every unit is back on sale, and the sidecars are not spinning (Dapr 1.18.2's outbox, which
 // this platform no longer uses, kept two cores busy forever after such a restart).
 func TestRestartWithABacklogComesBackAndAppliesEveryExpiry(t *testing.T) {
-	menu, inv, ord := platform.App("menu"), platform.App("inventory"), platform.App("order")
-	var st, d struct{ ID string }
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores"), map[string]any{"name": "Backlog Canteen", "zone": "west"}, nil, &st))
-	require.Equal(t, 201, send(t, "POST", menu.URL("stores/"+st.ID+"/dishes"), map[string]any{"name": "Hotpot", "category": "Hot", "price_cents": 1500}, nil, &d))
-	require.Equal(t, 200, send(t, "POST", inv.URL("stock/restock"), map[string]any{"store_id": st.ID, "dish_id": d.ID, "period": period, "quantity": 60, "buckets": 4, "restock_id": uuid.NewString()}, nil, nil))
-	stockURL := inv.URL(fmt.Sprintf("stock/%s/%s/%s", st.ID, d.ID, period))
+	menu, ord := platform.App("menu"), platform.App("order")
+	storeID, dishID, stockURL := onSale(t, "Backlog Canteen", "Hotpot", 1500, 60, 4)
 
 	type placed struct{ id, customer string }
 	var (
@@ -38,7 +34,7 @@ func TestRestartWithABacklogComesBackAndAppliesEveryExpiry(t *testing.T) {
 	for i := range 100 { // 100 buyers, 60 units
 		wg.Go(func() {
 			customer := fmt.Sprintf("backlog-%d-%s", i, uuid.NewString()[:6])
-			code, raw, err := trySend("POST", ord.URL("orders"), map[string]any{"store_id": st.ID, "period": period, "items": []map[string]any{{"dish_id": d.ID, "quantity": 1}}},
+			code, raw, err := trySend("POST", ord.URL("orders"), map[string]any{"store_id": storeID, "period": period, "items": []map[string]any{{"dish_id": dishID, "quantity": 1}}},
 				map[string]string{"X-Customer-Id": customer, "Idempotency-Key": "k"})
 			var o struct{ ID string }
 			if !assert.NoError(t, err) {
@@ -99,7 +95,7 @@ func TestRestartWithABacklogComesBackAndAppliesEveryExpiry(t *testing.T) {
 		return l == ""
 	}, 2*time.Minute, 500*time.Millisecond, "every due expiry applied and every unit back on sale within two minutes of the restart")
 	require.True(t, ok, "still not back: %s", last.Load())
-	require.Equal(t, 200, send(t, "GET", menu.URL("stores/"+st.ID+"/menu"), nil, nil, nil))
+	require.Equal(t, 200, send(t, "GET", menu.URL("stores/"+storeID+"/menu"), nil, nil, nil))
 	t.Logf("back, every expiry applied, %s after the restart", time.Since(restarted).Round(time.Millisecond))
 
 	// A livelock detector, not a performance target: a spinning sidecar burns whole cores.

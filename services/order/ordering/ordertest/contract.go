@@ -63,26 +63,33 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.EqualValues(t, 2400, got.TotalCents)
 	})
 
-	t.Run("of many concurrent creates exactly one succeeds", func(t *testing.T) {
-		o := newOrder()
-		var ok, conflict atomic.Int64
+	// race runs n creates at once, create(i) being the i-th, and counts how they ended.
+	race := func(t *testing.T, n int, create func(i int) error) (ok, conflict int64) {
+		var oks, conflicts atomic.Int64
 		var wg sync.WaitGroup
-		for i := range 16 {
+		for i := range n {
 			wg.Go(func() {
-				mine := o
-				mine.TotalCents = int64(i)
-				err := repo.Create(ctx, mine)
-				switch {
+				switch err := create(i); {
 				case err == nil:
-					ok.Add(1)
+					oks.Add(1)
 				case assert.ErrorIs(t, err, occ.ErrConflict):
-					conflict.Add(1)
+					conflicts.Add(1)
 				}
 			})
 		}
 		wg.Wait()
-		assert.EqualValues(t, 1, ok.Load())
-		assert.EqualValues(t, 15, conflict.Load())
+		return oks.Load(), conflicts.Load()
+	}
+
+	t.Run("of many concurrent creates exactly one succeeds", func(t *testing.T) {
+		o := newOrder()
+		ok, conflict := race(t, 16, func(i int) error {
+			mine := o
+			mine.TotalCents = int64(i)
+			return repo.Create(ctx, mine)
+		})
+		assert.EqualValues(t, 1, ok)
+		assert.EqualValues(t, 15, conflict)
 	})
 
 	// Concurrent duplicates of one checkout, each with the placement it read: one order is
@@ -95,24 +102,13 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 			require.ErrorIs(t, err, ordering.ErrNotFound)
 			ps = append(ps, p)
 		}
-		var ok, conflict atomic.Int64
-		var wg sync.WaitGroup
-		for i, p := range ps {
-			wg.Go(func() {
-				mine := o
-				mine.UpdatedAt = o.UpdatedAt.Add(time.Duration(i) * time.Millisecond) // each attempt's own write
-				err := repo.CreateIndexed(ctx, mine, p)
-				switch {
-				case err == nil:
-					ok.Add(1)
-				case assert.ErrorIs(t, err, occ.ErrConflict):
-					conflict.Add(1)
-				}
-			})
-		}
-		wg.Wait()
-		assert.EqualValues(t, 1, ok.Load())
-		assert.EqualValues(t, 7, conflict.Load())
+		ok, conflict := race(t, len(ps), func(i int) error {
+			mine := o
+			mine.UpdatedAt = o.UpdatedAt.Add(time.Duration(i) * time.Millisecond) // each attempt's own write
+			return repo.CreateIndexed(ctx, mine, ps[i])
+		})
+		assert.EqualValues(t, 1, ok)
+		assert.EqualValues(t, 7, conflict)
 		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
 		require.NoError(t, err)
 		assert.Len(t, mine, 1)
