@@ -135,14 +135,14 @@ func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 // (created reports which). Prices come from the menu first: a refused checkout then looks for
 // its order alone, an accepted one together with what indexing it needs (Lookup). Stock is
 // reserved first, then the payment timeout is queued for the scheduler (expireLater), then the
-// order is created (create-only, with its order.created event in the same write, and indexed
-// in the same call to the store): concurrent
-// duplicates all reserve the same order id, one creates, and the rest answer the order it
-// created. A crash after reserving leaves a hold that the expiry job or, if the crash came before
-// the job, inventory's reconciler returns; a refused attempt (sold out) leaves nothing behind,
-// not even a job. A checkout still running when its payment time is up
-// finds the expiry's record in its order's place and answers ErrExpired (see Expire). The order
-// it creates carries the Warnings of the store's menu (a busy kitchen); a replay does not.
+// order is created (create-only, with its order.created event in the same write, and indexed in
+// the same call to the store): concurrent duplicates all reserve the same order id, one creates,
+// and the rest answer the order it created. A crash after reserving leaves a hold that the expiry
+// job or, if the crash came before the job, inventory's reconciler returns; a refused attempt
+// (sold out) leaves nothing behind, not even a job. A checkout still running when its payment
+// time is up finds the expiry's record in its order's place and answers ErrExpired (see Expire).
+// The order it creates carries the Warnings of the store's menu (a busy kitchen); a replay does
+// not.
 func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, created bool, err error) {
 	if err := req.Validate(); err != nil {
 		return Order{}, false, err
