@@ -63,6 +63,16 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		assert.EqualValues(t, 2400, got.TotalCents)
 	})
 
+	// lists answers the orders listed under o's customer and under its store's day.
+	lists := func(t *testing.T, o ordering.Order) (mine, day []ordering.Order) {
+		t.Helper()
+		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
+		require.NoError(t, err)
+		day, err = repo.List(ctx, ordering.Query{StoreID: o.StoreID, Date: o.Date()})
+		require.NoError(t, err)
+		return mine, day
+	}
+
 	// race runs n creates at once, create(i) being the i-th, and counts how they ended.
 	race := func(t *testing.T, n int, create func(i int) error) (ok, conflict int64) {
 		var oks, conflicts atomic.Int64
@@ -109,11 +119,8 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		})
 		assert.EqualValues(t, 1, ok)
 		assert.EqualValues(t, 7, conflict)
-		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
-		require.NoError(t, err)
+		mine, day := lists(t, o)
 		assert.Len(t, mine, 1)
-		day, err := repo.List(ctx, ordering.Query{StoreID: o.StoreID, Date: o.Date()})
-		require.NoError(t, err)
 		assert.Len(t, day, 1)
 	})
 
@@ -181,11 +188,8 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		for i, o := range others {
 			require.NoError(t, repo.CreateIndexed(ctx, o, placements[i]), "placement read before %d other orders were indexed", i+1)
 		}
-		mine, err := repo.List(ctx, ordering.Query{CustomerID: first.CustomerID, Through: at.AddDate(0, 2, 0)})
-		require.NoError(t, err)
+		mine, day := lists(t, first)
 		assert.Len(t, mine, 4)
-		day, err := repo.List(ctx, ordering.Query{StoreID: first.StoreID, Date: first.Date()})
-		require.NoError(t, err)
 		assert.Len(t, day, 4)
 	})
 
@@ -196,12 +200,9 @@ func RunRepositoryContract(t *testing.T, repo ordering.Repository) {
 		require.NoError(t, repo.CreateIndexed(ctx, o, p))
 		require.NoError(t, repo.Index(ctx, o))
 		require.NoError(t, repo.Index(ctx, o))
-		mine, err := repo.List(ctx, ordering.Query{CustomerID: o.CustomerID, Through: at.AddDate(0, 2, 0)})
-		require.NoError(t, err)
+		mine, day := lists(t, o)
 		require.Len(t, mine, 1)
 		assert.Equal(t, o.ID, mine[0].ID)
-		day, err := repo.List(ctx, ordering.Query{StoreID: o.StoreID, Date: o.Date()})
-		require.NoError(t, err)
 		require.Len(t, day, 1)
 		assert.Equal(t, o.ID, day[0].ID)
 	})
