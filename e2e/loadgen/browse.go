@@ -11,6 +11,11 @@ import (
 
 // browseScenario: customers reading one store's menu through the menu's sidecar. Its p99 target
 // is -browse-p99, or, when that is 0, 1.5x the raw sidecar get's p99 of the same run.
+//
+// After the ramp the same browse runs as a closed loop, the way the baselines are taken (their
+// connections, back to back): the knee is an open-loop rate under a p99 target while the raw
+// get and the one-sidecar invocation are closed-loop capacities, and only the closed loop of
+// the browse itself says whether the menu runs at its sidecar's own invocation rate.
 func browseScenario(ctx context.Context, c *http.Client, k catalog, sc *sidecars, o options, rawGetP99 time.Duration) (*Scenario, error) {
 	s := &Scenario{Name: "browse", Unit: "browse", Target: o.browseP99}
 	if s.Target == 0 {
@@ -34,11 +39,16 @@ func browseScenario(ctx context.Context, c *http.Client, k catalog, sc *sidecars
 			return out
 		}}
 	s.runRamp(ctx, r, sc, nil)
+	closed := ClosedLoop(ctx, "browse, closed loop", o.baseConns, o.baseTime, progress, r.Do)
+	s.Closed = &closed
 	errs := map[Outcome]int{}
 	for _, st := range s.Steps {
 		for k, n := range st.Errors {
 			errs[k] += n
 		}
+	}
+	for k, n := range closed.Errors {
+		errs[k] += n
 	}
 	s.Audit = append(s.Audit,
 		check("every browse answered 200", len(errs) == 0, "%s", otherText(errs)),

@@ -52,6 +52,11 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 			if get.Latency.P99 > 0 {
 				add("browse: p99 at the knee / raw get p99", fmt.Sprintf("%.2f (%s of %s)", float64(knee.Latency.P99)/float64(get.Latency.P99), ms(knee.Latency.P99), ms(get.Latency.P99)), "<= 1.5")
 			}
+			if cl, hop := s.Closed, b.capacityOf(baseHop1); cl != nil && get.Rate > 0 && hop.Rate > 0 {
+				add("browse, closed loop as the baselines: / raw get/s; / invoke, one sidecar/s",
+					fmt.Sprintf("%.2f; %.2f (%.0f/s, p99 %s; raw get %.0f/s; invoke %.0f/s, itself %.2f of raw get)",
+						cl.Rate/get.Rate, cl.Rate/hop.Rate, cl.Rate, ms(cl.Latency.P99), get.Rate, hop.Rate, hop.Rate/get.Rate), "-")
+			}
 			add("browse: N, sidecar operations per browse", fmt.Sprintf("%.2f", n), "-")
 		case "admit-one", "admit-fifty":
 			if save.Rate > 0 {

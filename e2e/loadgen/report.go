@@ -120,6 +120,10 @@ func (r *Report) writeScenario(w io.Writer, s *Scenario) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "\nKnee: %s.\n\n", KneeText(s.Steps, s.Target))
+	if c := s.Closed; c != nil {
+		fmt.Fprintf(w, "The same %s as a closed loop after the ramp, %d connections back to back (as the baselines): %d requests, %.0f/s, p50 %s, p95 %s, p99 %s, max %s, errors %s.\n\n",
+			s.Unit, c.Conns, c.Requests, c.Rate, ms(c.Latency.P50), ms(c.Latency.P95), ms(c.Latency.P99), ms(c.Latency.Max), kinds(c.Errors))
+	}
 	r.writeOps(w, s)
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "%s\n\n", n)

@@ -25,6 +25,9 @@ type Scenario struct {
 	StepNotes      []string
 	Audit          []Check
 	Notes          []string
+	// Closed, when not nil, is the scenario's own request as a closed loop at the baselines'
+	// concurrency, to read against them like with like.
+	Closed *Capacity
 }
 
 // Check is one line of an audit: an invariant and whether it held.
