@@ -11,6 +11,8 @@ import (
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
@@ -137,6 +139,26 @@ func (r *Repository) PutBucket(ctx context.Context, it stock.Item, i int, b stoc
 		return r.create(ctx, key, toBucketRecord(b), 0)
 	}
 	return r.save(ctx, key, toBucketRecord(b), t, 0)
+}
+
+// PutBuckets writes several buckets in one bulk save, each item with its own token.
+func (r *Repository) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
+	items := make([]*dapr.SetStateItem, len(puts))
+	for i, p := range puts {
+		data, err := json.Marshal(toBucketRecord(p.Bucket))
+		if err != nil {
+			return fmt.Errorf("encode bucket %d of %s: %w", p.Index, p.Item, err)
+		}
+		items[i] = daprconn.FirstWriteItem(bucketKey(p.Item, p.Index), data, string(p.Token))
+	}
+	err := r.Client.SaveBulkState(ctx, r.StateStore, items...)
+	if status.Code(err) == codes.Aborted {
+		return fmt.Errorf("save %d buckets: %w", len(puts), occ.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("save %d buckets: %w", len(puts), err)
+	}
+	return nil
 }
 
 // Reservation reads an order's reservation record.

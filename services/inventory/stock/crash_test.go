@@ -50,6 +50,11 @@ func (c *crashingRepo) PutBucket(ctx context.Context, it stock.Item, i int, b st
 	return c.Repository.PutBucket(ctx, it, i, b, t)
 }
 
+// PutBuckets lets each write of the bulk through while writes remain: a kill lands part of it.
+func (c *crashingRepo) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
+	return stocktest.PutEach(puts, func(p stock.BucketPut) error { return c.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token) })
+}
+
 func (c *crashingRepo) CreateReservation(ctx context.Context, r stock.Reservation) error {
 	if err := c.write(); err != nil {
 		return err

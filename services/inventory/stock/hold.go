@@ -125,6 +125,68 @@ func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read
 	return nil
 }
 
+// holdAll holds every line of a fresh order in one write of all the buckets its lines take, where
+// hold would write item by item: it reports whether it did. It tries only when every line's
+// buckets came with Prepare's read and hold none of the order's parts (a first call, the common
+// one), every line fits in what they have, and every item's gate lets it in without a wait.
+// Otherwise, or when the write fails (a conflict on any bucket, or a fault; pre is then cleared),
+// the caller holds line by line as before: hold reads the buckets again and adopts whatever of this write landed, as it
+// adopts the parts of a killed call, so the one write changes what a hold costs, not what it
+// leaves.
+func (s *Service) holdAll(ctx context.Context, a *attempt, lines []Line, counts []int, pre []*read) (bool, error) {
+	if len(lines) < 2 {
+		return false, nil
+	}
+	for i, l := range lines {
+		if pre[i] == nil || view(l.Item, pre[i].buckets).Available < l.Quantity {
+			return false, nil
+		}
+		for _, b := range pre[i].buckets {
+			if len(b.partsOf(a.order)) > 0 {
+				return false, nil
+			}
+		}
+	}
+	for i, l := range lines {
+		leave, ok := s.tryEnter(l.Item, counts[i])
+		if !ok {
+			return false, nil
+		}
+		defer leave()
+	}
+	if err := s.ensureIntent(ctx, a); err != nil {
+		return false, err
+	}
+	var puts []BucketPut
+	var parts []Part
+	emptied := map[Item]bool{}
+	for i, l := range lines {
+		bs := pre[i].buckets
+		for _, t := range split(bs, int(fnv32(a.order)%uint32(len(bs))), l.Quantity) {
+			b, id := cloneBucket(bs[t.bucket]), newPartID()
+			b.hold(a.order, id, t.qty)
+			puts = append(puts, BucketPut{Item: l.Item, Index: t.bucket, Bucket: b, Token: pre[i].tokens[t.bucket]})
+			parts = append(parts, Part{Item: l.Item, Bucket: t.bucket, ID: id, Quantity: t.qty})
+			emptied[l.Item] = emptied[l.Item] || b.Available == 0
+		}
+	}
+	err := s.repo.PutBuckets(ctx, puts)
+	for _, l := range lines {
+		a.touched[l.Item] = true // written, or perhaps written: hold adopts what landed
+	}
+	if err != nil {
+		clear(pre) // stale now: hold reads again
+		return false, nil
+	}
+	a.parts = append(a.parts, parts...)
+	for i, l := range lines {
+		if emptied[l.Item] {
+			s.emptied(ctx, l.Item, counts[i])
+		}
+	}
+	return true, nil
+}
+
 // ensureIntent writes the order's intent before this call's first hold. Finding one already
 // written with another digest means another body of the order got there first: this call holds
 // nothing yet, and is refused.

@@ -84,7 +84,12 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 			return "", &SoldOutError{Item: l.Item}
 		}
 	}
-	for i, l := range lines {
+	held, err := s.holdAll(ctx, a, lines, counts, pre)
+	if err != nil {
+		return "", err
+	}
+	for i := 0; i < len(lines) && !held; i++ {
+		l := lines[i]
 		err := s.hold(ctx, a, l, counts[i], pre[i])
 		if soldOut := (*SoldOutError)(nil); errors.As(err, &soldOut) {
 			return s.settle(ctx, a, Reservation{OrderID: orderID, Status: SoldOut, Lines: lines, Digest: a.digest, SoldOut: soldOut.Item})

@@ -24,6 +24,10 @@ type Repository interface {
 	Buckets(ctx context.Context, it Item, n int) ([]Bucket, []Token, error)
 	// PutBucket writes bucket i if t is its current token, or, with t "", if it does not exist.
 	PutBucket(ctx context.Context, it Item, i int, b Bucket, t Token) error
+	// PutBuckets writes several buckets in one call, each checked against its own token as
+	// PutBucket would: any refusal or fault fails the call without saying which writes landed,
+	// and the caller reads the buckets again.
+	PutBuckets(ctx context.Context, puts []BucketPut) error
 	// Reservation reads an order's reservation record; ErrNotFound when there is none.
 	Reservation(ctx context.Context, orderID string) (Reservation, Token, error)
 	// CreateReservation writes r only if the order has no record yet; occ.ErrConflict otherwise.
@@ -67,6 +71,15 @@ type Prepared struct {
 	Tokens      [][]Token
 }
 
+// BucketPut is one write of PutBuckets: bucket Index of Item, if Token is its current token ("" for
+// a new bucket).
+type BucketPut struct {
+	Item   Item
+	Index  int
+	Bucket Bucket
+	Token  Token
+}
+
 // Publisher tells other services about stock changes.
 type Publisher interface {
 	Publish(ctx context.Context, e event.Stock) error
@@ -101,25 +114,40 @@ func NewService(repo Repository, pub Publisher, log *slog.Logger, soldOutFor tim
 // the buckets a hold mostly meets a bucket nobody else is writing, and one that waits has a
 // queue, not a race, in front of it. Other replicas still contend through the ETags.
 func (s *Service) enter(ctx context.Context, it Item, n int) (leave func(), waited bool, err error) {
+	if leave, ok := s.tryEnter(it, n); ok {
+		return leave, false, nil
+	}
+	g := s.gate(it, n)
+	select {
+	case g <- struct{}{}:
+		return func() { <-g }, true, nil
+	case <-ctx.Done():
+		return nil, true, ctx.Err()
+	}
+}
+
+// tryEnter is enter without the wait: ok is false, and nothing is entered, when the item's gate
+// is full.
+func (s *Service) tryEnter(it Item, n int) (leave func(), ok bool) {
+	g := s.gate(it, n)
+	select {
+	case g <- struct{}{}:
+		return func() { <-g }, true
+	default:
+		return nil, false
+	}
+}
+
+// gate is the item's gate, made at its first hold in this replica.
+func (s *Service) gate(it Item, n int) chan struct{} {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	g, ok := s.gates[it]
 	if !ok {
 		g = make(chan struct{}, max(1, n/2))
 		s.gates[it] = g
 	}
-	s.mu.Unlock()
-	leave = func() { <-g }
-	select {
-	case g <- struct{}{}:
-		return leave, false, nil
-	default:
-	}
-	select {
-	case g <- struct{}{}:
-		return leave, true, nil
-	case <-ctx.Done():
-		return nil, true, ctx.Err()
-	}
+	return g
 }
 
 // knownCount returns the item's bucket count if this replica has learnt it.

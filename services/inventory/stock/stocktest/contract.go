@@ -44,6 +44,31 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		assert.ErrorIs(t, repo.PutBucket(ctx, it, 1, bs[1], toks[1]), occ.ErrConflict)
 	})
 
+	t.Run("buckets written together, each with its token; a stale one fails the call", func(t *testing.T) {
+		a, b := item(), item()
+		require.NoError(t, repo.PutBucket(ctx, a, 0, stock.Bucket{Restocked: 5, Available: 5, Buckets: 2}, ""))
+		require.NoError(t, repo.PutBucket(ctx, b, 1, stock.Bucket{Restocked: 7, Available: 7, Buckets: 2}, ""))
+		as, atoks, err := repo.Buckets(ctx, a, 2)
+		require.NoError(t, err)
+		bs, btoks, err := repo.Buckets(ctx, b, 2)
+		require.NoError(t, err)
+		as[0].Available, bs[1].Available = 4, 6
+		require.NoError(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as[0], Token: atoks[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}))
+		as2, atoks2, err := repo.Buckets(ctx, a, 2)
+		require.NoError(t, err)
+		bs2, _, err := repo.Buckets(ctx, b, 2)
+		require.NoError(t, err)
+		assert.EqualValues(t, 4, as2[0].Available)
+		assert.EqualValues(t, 6, bs2[1].Available)
+
+		// b's token is stale now: the call fails, and b's bucket keeps the write that stood
+		as2[0].Available, bs[1].Available = 3, 1
+		assert.Error(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as2[0], Token: atoks2[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}))
+		bs3, _, err := repo.Buckets(ctx, b, 2)
+		require.NoError(t, err)
+		assert.EqualValues(t, 6, bs3[1].Available)
+	})
+
 	// Two first writers of one bucket (two first restocks, or two holds on a bucket read as
 	// absent): the second must not overwrite the first.
 	t.Run("writing a bucket as new where it exists is refused", func(t *testing.T) {

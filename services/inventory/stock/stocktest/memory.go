@@ -54,6 +54,24 @@ func (m *Memory) PutBucket(_ context.Context, it stock.Item, i int, b stock.Buck
 	return m.put(bucketKey(it, i), record{bucket: clone(b)}, t, false)
 }
 
+// PutBuckets implements stock.Repository.
+func (m *Memory) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
+	return PutEach(puts, func(p stock.BucketPut) error { return m.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token) })
+}
+
+// PutEach writes puts one at a time through put, every one of them tried, and returns the first
+// error: a bulk write whose keys are each checked on their own. Test repositories that step in
+// at PutBucket (to kill or slow a write) write PutBuckets through it, so that each write meets them.
+func PutEach(puts []stock.BucketPut, put func(stock.BucketPut) error) error {
+	var first error
+	for _, p := range puts {
+		if err := put(p); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // Reservation implements stock.Repository.
 func (m *Memory) Reservation(_ context.Context, orderID string) (stock.Reservation, stock.Token, error) {
 	m.mu.Lock()
