@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -70,6 +73,17 @@ func TestMenuStaffEditAndCustomerBrowse(t *testing.T) {
 	assert.Equal(t, []string{rice.ID, egg.ID}, []string{m.Categories[0].Dishes[0].ID, m.Categories[0].Dishes[1].ID})
 	assert.Equal(t, noodles.ID, m.Categories[1].Dishes[0].ID)
 	assert.EqualValues(t, 1800, m.Categories[0].Dishes[0].PriceCents)
+
+	// A client that accepts gzip gets the menu compressed through the sidecar, the same JSON.
+	z, err := tryCallWith(http.MethodGet, menuURL("stores/"+s.ID+"/menu"), nil, map[string]string{"Accept-Encoding": "gzip"})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, z.Status)
+	require.Equal(t, "gzip", z.Header.Get("Content-Encoding"))
+	zr, err := gzip.NewReader(bytes.NewReader(z.Body))
+	require.NoError(t, err)
+	unzipped, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(r.Body), string(unzipped))
 
 	// A staff edit with the version just read succeeds; the menu shows it at once on this replica.
 	r = call(t, http.MethodPut, menuURL("stores/"+s.ID+"/dishes/"+rice.ID), map[string]any{

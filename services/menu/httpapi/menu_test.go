@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -57,4 +58,51 @@ func TestAMenuAnswerFollowsAnEditOnTheReplica(t *testing.T) {
 	_, err = svc.UpdateDish(ctx, st.ID, d.ID, d.Version, catalog.DishInput{Name: "Rice", Category: "Mains", PriceCents: 1100})
 	require.NoError(t, err)
 	assert.EqualValues(t, 1100, price(), "the edited menu, not the earlier encoding")
+}
+
+// A client that accepts gzip gets the menu compressed, the same JSON once decompressed; one that
+// refuses it (q=0) or does not say gets it plain. Both carry their length.
+func TestAMenuIsCompressedForClientsThatAcceptIt(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var ids atomic.Int64
+	svc := catalog.NewService(catalogtest.NewMemory(), func() string { return fmt.Sprintf("id-%d", ids.Add(1)) }, time.Hour)
+	r := httpserver.NewEngine("menu", quiet)
+	httpapi.Register(r, svc, quiet)
+	ctx := context.Background()
+	st, err := svc.CreateStore(ctx, catalog.StoreInput{Name: "North", Zone: "north"})
+	require.NoError(t, err)
+	for i := range 30 {
+		_, err := svc.CreateDish(ctx, st.ID, catalog.DishInput{Name: fmt.Sprintf("Dish %d", i), Category: "Mains", PriceCents: 900})
+		require.NoError(t, err)
+	}
+	get := func(acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/stores/"+st.ID+"/menu", nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		assert.Equal(t, fmt.Sprint(w.Body.Len()), w.Header().Get("Content-Length"))
+		assert.Equal(t, "Accept-Encoding", w.Header().Get("Vary"))
+		return w
+	}
+	plain := get("")
+	assert.Empty(t, plain.Header().Get("Content-Encoding"))
+	assert.True(t, json.Valid(plain.Body.Bytes()))
+	for _, refused := range []string{"identity", "gzip;q=0", "br, gzip; q=0"} {
+		w := get(refused)
+		assert.Empty(t, w.Header().Get("Content-Encoding"), refused)
+		assert.Equal(t, plain.Body.String(), w.Body.String(), refused)
+	}
+	for _, accepted := range []string{"gzip", "gzip, deflate, br", "br;q=1.0, GZIP;q=0.5"} {
+		w := get(accepted)
+		require.Equal(t, "gzip", w.Header().Get("Content-Encoding"), accepted)
+		assert.Less(t, w.Body.Len(), plain.Body.Len()/2, "compressed")
+		zr, err := gzip.NewReader(w.Body)
+		require.NoError(t, err)
+		got, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		assert.Equal(t, plain.Body.String(), string(got), accepted)
+	}
 }

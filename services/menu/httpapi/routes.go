@@ -29,6 +29,7 @@ type handler struct {
 type encodedMenu struct {
 	load uint64 // catalog.Menu.Load of the menu encoded
 	body []byte
+	gzip []byte // body compressed, for clients that accept gzip
 }
 
 // Register adds the menu routes to r.
