@@ -62,6 +62,6 @@ func ClosedLoop(ctx context.Context, name string, conns int, d time.Duration, pr
 		ok -= n
 	}
 	c.Rate = float64(ok) / elapsed.Seconds()
-	fmt.Fprintf(progress, "  baseline %-40s %7.0f/s  p50 %9s  p99 %9s  errors %v\n", name, c.Rate, ms(c.Latency.P50), ms(c.Latency.P99), kinds(errs))
+	fmt.Fprintf(progress, "  closed loop %-40s %7.0f/s  p50 %9s  p99 %9s  errors %v\n", name, c.Rate, ms(c.Latency.P50), ms(c.Latency.P99), kinds(errs))
 	return c
 }

@@ -18,7 +18,8 @@ const cleanupTimeout = 10 * time.Second
 // crashed one began (it adopts the parts that one left, so nothing is ever held twice).
 //
 // Before its first hold a call writes the order's intent (create-only, with the digest of the
-// lines), then holds item by item in canonical order, and the order's reservation record is
+// lines), then holds item by item in canonical order (a fresh order's items all in one write,
+// holdAll, when nothing stands in the way), and the order's reservation record is
 // created last, create-only, naming the parts that make up the lines: whichever outcome is
 // recorded first stands, and every call then makes the holds agree with it (the named parts kept,
 // every other hold of the order returned). So a Release that overtakes a Reserve, or a sold-out
