@@ -70,9 +70,10 @@ func (h *handler) getMenu(c *gin.Context) {
 		fail(c, h.log, err)
 		return
 	}
-	// A menu is about 230 bytes a dish, mostly ids: compressed it is a third of that, which is
-	// fewer bytes for the sidecar to relay on every browse and for a phone to download. Its
-	// length is set, so that it goes out in one piece rather than chunked.
+	// A menu is about 230 bytes a dish: compressed, less than half of that for a phone to
+	// download at every browse (on the 2-core bench box the sidecar relaying fewer bytes did not
+	// raise browse throughput beyond the noise: BENCHMARKS.md). Its length is set, so that it
+	// goes out in one piece rather than chunked.
 	body := e.body
 	c.Header("Vary", "Accept-Encoding")
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
