@@ -22,17 +22,24 @@ import (
 	"github.com/canteen/canteen/services/menu/httpapi"
 )
 
-// The menu's JSON is encoded once per cached menu: a staff edit through this replica (which
-// forgets the cached menu) shows in the very next answer, never the earlier encoding.
-func TestAMenuAnswerFollowsAnEditOnTheReplica(t *testing.T) {
+var ctx = context.Background()
+
+// menuAPI is the menu's API over an in-memory catalog, with one store.
+func menuAPI(t *testing.T) (http.Handler, *catalog.Service, catalog.Store) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var ids atomic.Int64
 	svc := catalog.NewService(catalogtest.NewMemory(), func() string { return fmt.Sprintf("id-%d", ids.Add(1)) }, time.Hour)
 	r := httpserver.NewEngine("menu", quiet)
 	httpapi.Register(r, svc, quiet)
-	ctx := context.Background()
 	st, err := svc.CreateStore(ctx, catalog.StoreInput{Name: "North", Zone: "north"})
 	require.NoError(t, err)
+	return r, svc, st
+}
+
+// The menu's JSON is encoded once per cached menu: a staff edit through this replica (which
+// forgets the cached menu) shows in the very next answer, never the earlier encoding.
+func TestAMenuAnswerFollowsAnEditOnTheReplica(t *testing.T) {
+	r, svc, st := menuAPI(t)
 	d, err := svc.CreateDish(ctx, st.ID, catalog.DishInput{Name: "Rice", Category: "Mains", PriceCents: 900})
 	require.NoError(t, err)
 
@@ -63,14 +70,7 @@ func TestAMenuAnswerFollowsAnEditOnTheReplica(t *testing.T) {
 // A client that accepts gzip gets the menu compressed, the same JSON once decompressed; one that
 // refuses it (q=0) or does not say gets it plain. Both carry their length.
 func TestAMenuIsCompressedForClientsThatAcceptIt(t *testing.T) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var ids atomic.Int64
-	svc := catalog.NewService(catalogtest.NewMemory(), func() string { return fmt.Sprintf("id-%d", ids.Add(1)) }, time.Hour)
-	r := httpserver.NewEngine("menu", quiet)
-	httpapi.Register(r, svc, quiet)
-	ctx := context.Background()
-	st, err := svc.CreateStore(ctx, catalog.StoreInput{Name: "North", Zone: "north"})
-	require.NoError(t, err)
+	r, svc, st := menuAPI(t)
 	for i := range 30 {
 		_, err := svc.CreateDish(ctx, st.ID, catalog.DishInput{Name: fmt.Sprintf("Dish %d", i), Category: "Mains", PriceCents: 900})
 		require.NoError(t, err)
