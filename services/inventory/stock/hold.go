@@ -130,9 +130,9 @@ func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read
 // buckets came with Prepare's read and hold none of the order's parts (a first call, the common
 // one), every line fits in what they have, and every item's gate lets it in without a wait.
 // Otherwise, or when the write fails (a conflict on any bucket, or a fault; pre is then cleared),
-// the caller holds line by line as before: hold reads the buckets again and adopts whatever of this write landed, as it
-// adopts the parts of a killed call, so the one write changes what a hold costs, not what it
-// leaves.
+// the caller holds line by line as before: hold reads the buckets again and adopts whatever of
+// this write landed, as it adopts the parts of a killed call, so the one write changes what a
+// hold costs, not what it leaves.
 func (s *Service) holdAll(ctx context.Context, a *attempt, lines []Line, counts []int, pre []*read) (bool, error) {
 	if len(lines) < 2 {
 		return false, nil
