@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -31,7 +30,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	cfg := dispatch.Config{AcceptWithin: config.Duration("ACCEPT_WITHIN", 2*time.Minute)}
 	log.Info("starting", "app_port", port, "state_store", store, "sweep_interval", every.String(), "accept_within", cfg.AcceptWithin.String())
 
-	jobs := invoke.New("http://127.0.0.1:"+daprHTTP, &http.Client{Timeout: 10 * time.Second})
+	jobs := invoke.New("http://127.0.0.1:"+daprHTTP, invoke.SidecarClient(10*time.Second))
 	go jobs.KeepScheduling(ctx, log, sidecar.SweepJob, every)
 	return httpserver.Run(ctx, log, "delivery", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}

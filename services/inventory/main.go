@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -37,7 +36,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	log.Info("starting", "app_port", port, "state_store", store, "sold_out_memo", soldOutFor.String(), "order", orderApp,
 		"reconcile_interval", every.String(), "payment_timeout", rc.PaymentTimeout.String(), "reconcile_margin", rc.Margin.String(), "reconcile_days", rc.Days)
 
-	peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, &http.Client{Timeout: 10 * time.Second}), OrderApp: orderApp}
+	peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, invoke.SidecarClient(10*time.Second)), OrderApp: orderApp}
 	go peers.Client.KeepScheduling(ctx, log, sidecar.ReconcileJob, every)
 	return httpserver.Run(ctx, log, "inventory", port, func(r *gin.Engine, dc dapr.Client) {
 		repo := &sidecar.Repository{Client: dc, StateStore: store}

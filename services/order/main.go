@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -34,7 +33,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 
 	var svc *ordering.Service
 	return httpserver.Run(ctx, log, "order", port, func(r *gin.Engine, dc dapr.Client) {
-		peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, &http.Client{Timeout: 10 * time.Second}), MenuApp: menuApp, InventoryApp: invApp}
+		peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, invoke.SidecarClient(10*time.Second)), MenuApp: menuApp, InventoryApp: invApp}
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
 		svc = ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: &sidecar.PriceCache{Menu: peers, TTL: priceTTL}, Inventory: peers, Scheduler: peers, Log: log}, timeout)
 		httpapi.Register(r, svc, log)

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -36,7 +35,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	log.Info("starting", "app_port", port, "payment_store", store, "secret_store", secrets, "order", orderApp, "paysim", paysimApp,
 		"notify_url", notifyURL, "reconcile_interval", every.String(), "pending_after", cfg.PendingAfter.String(), "abandon_after", cfg.AbandonAfter.String())
 
-	peers := &sidecar.Peers{Client: invoke.New("http://127.0.0.1:"+daprHTTP, &http.Client{Timeout: 10 * time.Second}),
+	peers := &sidecar.Peers{Client: invoke.New("http://127.0.0.1:"+daprHTTP, invoke.SidecarClient(10*time.Second)),
 		OrderApp: orderApp, PaysimApp: paysimApp, NotifyURL: notifyURL}
 	go peers.Client.KeepScheduling(ctx, log, sidecar.ReconcileJob, every)
 	return httpserver.Run(ctx, log, "payment", port, func(r *gin.Engine, dc dapr.Client) {

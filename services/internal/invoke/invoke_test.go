@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -162,4 +164,39 @@ func TestInvokeWithPassesTheHeadersOn(t *testing.T) {
 	require.NoError(t, c.InvokeWith(context.Background(), "order", http.MethodGet, "orders/o1", http.Header{"X-Customer-Id": {"c1"}}, nil, nil))
 	assert.Equal(t, "c1", got.Get("X-Customer-Id"))
 	assert.Empty(t, got.Get("Content-Type"), "no body, no content type")
+}
+
+// The sidecar's client keeps its connections between calls: a second burst of concurrent calls
+// reuses the first burst's, where Go's default client keeps two and dials the rest again.
+func TestSidecarClientKeepsItsConnectionsBetweenBursts(t *testing.T) {
+	var dialled atomic.Int64
+	release := make(chan struct{})
+	var inFlight atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if inFlight.Add(1) == 20 {
+			close(release) // every call of the burst holds a connection at once
+		}
+		<-release
+		_, _ = io.WriteString(w, `{}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dialled.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := invoke.New(srv.URL, invoke.SidecarClient(5*time.Second))
+	burst := func() {
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() { assert.NoError(t, c.Do(context.Background(), http.MethodGet, "/v1.0/healthz", nil, nil)) })
+		}
+		wg.Wait()
+	}
+	burst()
+	first := dialled.Load()
+	require.EqualValues(t, 20, first, "a burst of 20 calls in flight at once")
+	burst() // release stays closed: these answer at once, each on a connection the pool kept
+	assert.Less(t, dialled.Load()-first, int64(5), "connections dialled again by the second burst")
 }
