@@ -11,8 +11,6 @@ import (
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/canteen/canteen/services/internal/daprconn"
 	"github.com/canteen/canteen/services/internal/event"
@@ -151,11 +149,9 @@ func (r *Repository) PutBuckets(ctx context.Context, puts []stock.BucketPut) err
 		}
 		items[i] = daprconn.FirstWriteItem(bucketKey(p.Item, p.Index), data, string(p.Token))
 	}
-	err := r.Client.SaveBulkState(ctx, r.StateStore, items...)
-	if status.Code(err) == codes.Aborted {
-		return fmt.Errorf("save %d buckets: %w", len(puts), occ.ErrConflict)
-	}
-	if err != nil {
+	// Any error, a conflict included, is the caller's cue to read the buckets again: it is not
+	// told apart (stock.Repository.PutBuckets).
+	if err := r.Client.SaveBulkState(ctx, r.StateStore, items...); err != nil {
 		return fmt.Errorf("save %d buckets: %w", len(puts), err)
 	}
 	return nil
