@@ -72,23 +72,38 @@ func allBackOnSale(t *testing.T, store, dish string, units int64, why string) {
 
 // editState reads key from app's state store through its sidecar, lets change edit the JSON
 // value, and writes it back with its ETag and first-write: the way a killed process's last write
-// would have left it, without any of the service's own code running.
+// would have left it, without any of the service's own code running. The service's own background
+// writes (the order's clear of its published events) may land between the read and the write; an
+// ETag conflict then reads again and edits the fresh value, as any writer of the record must.
 func editState(t *testing.T, app, store, key string, change func(map[string]any)) {
 	t.Helper()
 	a := platform.App(app)
-	resp, err := httpClient.Get(a.DaprURL(fmt.Sprintf("/v1.0/state/%s/%s", store, key)))
+	var r response
+	for range 5 {
+		v, etag := readState(t, a.DaprURL(fmt.Sprintf("/v1.0/state/%s/%s", store, key)))
+		change(v)
+		r = call(t, http.MethodPost, a.DaprURL("/v1.0/state/"+store), []map[string]any{{
+			"key": key, "value": v, "etag": etag, "options": map[string]string{"concurrency": "first-write", "consistency": "strong"},
+		}})
+		if r.Status != http.StatusConflict {
+			break
+		}
+	}
+	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+}
+
+// readState reads one state value and its ETag through a sidecar's state API.
+func readState(t *testing.T, url string) (map[string]any, string) {
+	t.Helper()
+	resp, err := httpClient.Get(url)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, "state %s/%s should exist", store, key)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "state %s should exist", url)
 	var v map[string]any
 	require.NoError(t, jsonDecode(resp, &v))
 	etag := resp.Header.Get("ETag")
 	require.NotEmpty(t, etag)
-	change(v)
-	r := call(t, http.MethodPost, a.DaprURL("/v1.0/state/"+store), []map[string]any{{
-		"key": key, "value": v, "etag": etag, "options": map[string]string{"concurrency": "first-write", "consistency": "strong"},
-	}})
-	require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+	return v, etag
 }
 
 // Orders cancelled while their cancel events are lost: the order service's records say
