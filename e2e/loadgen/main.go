@@ -56,6 +56,7 @@ type options struct {
 	stopAfter   int
 	refine      int
 	pprof       string
+	pprofAfter  time.Duration
 	maxInFlight int
 	warmup      time.Duration
 	timeout     time.Duration
@@ -98,7 +99,8 @@ func main() {
 	flag.Float64Var(&o.factor, "factor", 1.5, "offered rate multiplier from one step to the next")
 	flag.IntVar(&o.maxSteps, "max-steps", 12, "most steps of one ramp")
 	flag.IntVar(&o.stopAfter, "stop-after", 2, "a ramp ends after this many steps in a row miss the target")
-	flag.StringVar(&o.pprof, "pprof", "", "a folder: every app serves Go's profiles (PPROF=1) and each scenario's first "+profileTime.String()+" of CPU profile of every app is written there as <scenario>-<app>.pprof (for `go tool pprof`)")
+	flag.StringVar(&o.pprof, "pprof", "", "a folder: every app (PPROF=1) and sidecar (--enable-profiling) serves Go's profiles and "+profileTime.String()+" of each one's CPU profile, from -pprof-after into each scenario, is written there as <scenario>-<app>.pprof and <scenario>-<app>-daprd.pprof (for `go tool pprof`)")
+	flag.DurationVar(&o.pprofAfter, "pprof-after", 15*time.Second, "with -pprof: how far into each scenario its profiles start (past its set-up and the ramp's first, light steps)")
 	flag.IntVar(&o.refine, "refine", 2, "after a ramp, this many steps between its knee and the missed rate above it narrow the knee down")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "checkout and browse: unreported warm-up at the first step's rate")
 	flag.DurationVar(&o.timeout, "timeout", 10*time.Second, "a request not answered within this is given up (counted as timeout; a checkout is repeated with its key after the ramp)")
@@ -190,7 +192,7 @@ func run(ctx context.Context, o options, args []string) error {
 			env[id]["PPROF"] = "1"
 		}
 	}
-	p, err := harness.Start(ctx, harness.Options{Apps: appIDs, Profile: o.profile, Env: env})
+	p, err := harness.Start(ctx, harness.Options{Apps: appIDs, Profile: o.profile, Env: env, SidecarProfiles: o.pprof != ""})
 	if err != nil {
 		return err
 	}
@@ -240,7 +242,7 @@ func run(ctx context.Context, o options, args []string) error {
 	k := catalog{c: client, menu: p.App("menu"), inv: p.App("inventory"), period: o.period, run: fmt.Sprintf("%x", time.Now().UnixNano()&0xffffffffff)}
 	for _, name := range o.scenarios {
 		t0, ts := readCPU(), time.Now()
-		profiled := profileApps(ctx, client, apps, o.pprof, name)
+		profiled := profileApps(ctx, apps, o.pprof, o.pprofAfter, name)
 		var s *Scenario
 		switch name {
 		case "checkout":

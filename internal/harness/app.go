@@ -25,6 +25,15 @@ func (a *App) DaprURL(path string) string {
 // MetricsURL is the sidecar's Prometheus endpoint.
 func (a *App) MetricsURL() string { return fmt.Sprintf("http://127.0.0.1:%d/metrics", a.metricsPort) }
 
+// SidecarProfileURL is the sidecar's Go profile of the given kind (e.g. "profile?seconds=20"),
+// or "" when the platform was started without Options.SidecarProfiles.
+func (a *App) SidecarProfileURL(kind string) string {
+	if !a.p.profiles || a.profilePort == 0 {
+		return ""
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/%s", a.profilePort, kind)
+}
+
 // StartApp starts the app's binary and waits for its health endpoint.
 func (a *App) StartApp(ctx context.Context) error {
 	var err error
@@ -50,6 +59,9 @@ func (a *App) StartSidecar(ctx context.Context) error {
 		"--placement-host-address", p.placementAddr, "--scheduler-host-address", p.schedulerAddr,
 		"--enable-app-health-check", "--app-health-check-path", a.spec.AppHealthCheckPath, "--app-health-probe-interval", "1",
 		"--log-level", a.spec.LogLevel,
+	}
+	if p.profiles && a.profilePort != 0 {
+		args = append(args, "--enable-profiling", "--profile-port", strconv.Itoa(a.profilePort))
 	}
 	var err error
 	a.sidecar, err = startProc(a.name()+"-daprd", p.logPath(a.name()+"-daprd"), nil, p.Root, args...)
