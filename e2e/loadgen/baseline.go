@@ -17,7 +17,8 @@ import (
 
 // Baselines are the limits the scenarios are read against, measured in the same run: the raw
 // store, state save and get through one sidecar over HTTP and gRPC, and a service invocation of
-// a trivial handler through two sidecars, one sidecar, and called directly.
+// a trivial handler through two sidecars (the caller asking its sidecar over HTTP, and over
+// gRPC), one sidecar, and called directly.
 type Baselines struct {
 	Redis         []string   // redis-benchmark's summary lines, or why there are none
 	Capacity      []Capacity // closed loop at -baseline-conns
@@ -32,6 +33,7 @@ const (
 	baseSaveGRPC = "state save, gRPC"
 	baseGetGRPC  = "state get, gRPC"
 	baseHop2     = "invoke, two sidecars"
+	baseHop2GRPC = "invoke, two sidecars, gRPC"
 	baseHop1     = "invoke, one sidecar"
 	baseDirect   = "handler called directly"
 )
@@ -80,6 +82,17 @@ func measureBaselines(ctx context.Context, c *http.Client, o options, bench *ben
 		return send(ctx, c, http.MethodGet, "http://"+bench.addr+"/ping", "", nil)
 	}
 	run(baseHop2, hop2)
+	// The caller's app asking its sidecar over gRPC (the sidecar still calls the handler over HTTP,
+	// as our apps serve HTTP): whether an app's invocations would pay for leaving HTTP.
+	gc, err := dapr.NewClientWithAddressContext(ctx, net.JoinHostPort("127.0.0.1", fmt.Sprint(caller.GRPCPort)))
+	if err != nil {
+		return b, fmt.Errorf("gRPC client of the caller's sidecar: %w", err)
+	}
+	defer gc.Close()
+	run(baseHop2GRPC, func(ctx context.Context, _ int) Outcome {
+		_, err := gc.InvokeMethod(ctx, "bench", "ping", http.MethodGet)
+		return grpcOutcome(err)
+	})
 	run(baseHop1, hop1)
 	run(baseDirect, direct)
 
