@@ -61,7 +61,7 @@ func (r *Report) writeBaselines(w io.Writer, b *Baselines) {
 	for _, l := range b.Redis {
 		fmt.Fprintf(w, "- %s\n", l)
 	}
-	fmt.Fprintf(w, "\nClosed loop, %d connections each, back to back (the most the target answers at that concurrency):\n\n", firstConns(b))
+	fmt.Fprintf(w, "\nClosed loop, %d connections each, back to back (the most the target answers at that concurrency), after %s of state saves not counted:\n\n", firstConns(b), b.Warmup)
 	fmt.Fprint(w, "| baseline | requests | rate | p50 | p95 | p99 | max | errors |\n|---|---|---|---|---|---|---|---|\n")
 	for _, c := range b.Capacity {
 		fmt.Fprintf(w, "| %s | %d | %.0f/s | %s | %s | %s | %s | %s |\n", c.Name, c.Requests, c.Rate,
