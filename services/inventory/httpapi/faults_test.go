@@ -32,7 +32,7 @@ func (b brokenRepo) Prepare(context.Context, string, []stock.Item, []int) (stock
 }
 
 func TestStoreFaultsAre503WithRetryAfter(t *testing.T) {
-	for _, err := range []error{errors.New("sidecar unavailable"), occ.ErrExhausted} {
+	for _, err := range []error{errors.New("sidecar unavailable"), occ.ErrExhausted, stock.ErrIncomplete} {
 		a := newAPI(t, brokenRepo{err: err})
 		reserve := map[string]any{"order_id": "o1", "items": []any{item("rice", 1)}}
 		for _, req := range []struct {

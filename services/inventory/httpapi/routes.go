@@ -53,6 +53,8 @@ func (h *handler) fail(c *gin.Context, err error, lines []stock.Line) {
 		apierr.Write(c, http.StatusConflict, string(stockapi.CodeConfirmed), "", "the order's stock is sold and cannot be released")
 	case errors.Is(err, stock.ErrNotFound):
 		apierr.NotFound(c, "", err.Error())
+	case errors.Is(err, stock.ErrIncomplete):
+		apierr.Unavailable(c, "the order's reservation is recorded but a hold of it could not be taken yet; try again")
 	default:
 		apierr.Fail(c, h.log, err)
 	}

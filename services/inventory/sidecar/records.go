@@ -4,7 +4,7 @@ import (
 	"github.com/canteen/canteen/services/inventory/stock"
 )
 
-// bucketRecord, reservationRecord, intentRecord and restockRecord are the stored JSON forms: the
+// bucketRecord, reservationRecord and restockRecord are the stored JSON forms: the
 // contract with any other implementation reading this store, changed only with a migration (new
 // fields are optional).
 //
@@ -29,11 +29,6 @@ type reservationRecord struct {
 	Digest  string       `json:"digest,omitempty"`
 	Parts   []partRecord `json:"parts,omitempty"`
 	SoldOut *itemRecord  `json:"sold_out,omitempty"`
-}
-
-type intentRecord struct {
-	Digest string       `json:"digest"`
-	Lines  []lineRecord `json:"lines"`
 }
 
 type restockRecord struct {
@@ -114,12 +109,4 @@ func (r reservationRecord) domain(order string) stock.Reservation {
 		res.SoldOut = r.SoldOut.domain()
 	}
 	return res
-}
-
-func toIntentRecord(in stock.Intent) intentRecord {
-	return intentRecord{Digest: in.Digest, Lines: toLineRecords(in.Lines)}
-}
-
-func (r intentRecord) domain(order string) stock.Intent {
-	return stock.Intent{OrderID: order, Digest: r.Digest, Lines: linesOf(r.Lines)}
 }

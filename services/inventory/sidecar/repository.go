@@ -1,5 +1,5 @@
-// Package sidecar is inventory's Dapr I/O: stock buckets, reservation records, intents and restock
-// records in a Dapr state store, every write a single key guarded by its ETag with first-write
+// Package sidecar is inventory's Dapr I/O: stock buckets, reservation records and restock records
+// in a Dapr state store, every write a single key guarded by its ETag with first-write
 // concurrency, and stock events published to pub/sub.
 package sidecar
 
@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	dapr "github.com/dapr/go-sdk/client"
@@ -30,7 +31,7 @@ type Client interface {
 type Repository struct {
 	Client     Client
 	StateStore string
-	// Keep is how long reservation records, intents and restock records are kept after the day
+	// Keep is how long reservation records and restock records are kept after the day
 	// of their (latest) sale period, and at least after their last write; DefaultKeep when 0.
 	// They then expire by the store's TTL (Dapr's ttlInSeconds, which Redis and PostgreSQL
 	// honour). Buckets never expire: they are the stock.
@@ -52,8 +53,6 @@ func bucketKey(it stock.Item, i int) string {
 }
 
 func reservationKey(order string) string { return "resv:" + order }
-
-func intentKey(order string) string { return "intent:" + order }
 
 func restockKey(it stock.Item, id string) string {
 	return fmt.Sprintf("restocked:%s:%s:%s:%s", it.StoreID, it.DishID, it.Period, id)
@@ -139,15 +138,25 @@ func (r *Repository) PutBucket(ctx context.Context, it stock.Item, i int, b stoc
 	return r.save(ctx, key, toBucketRecord(b), t, 0)
 }
 
-// PutBuckets writes several buckets in one bulk save, each item with its own token.
-func (r *Repository) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
-	items := make([]*dapr.SetStateItem, len(puts))
+// PutBuckets writes several buckets in one bulk save, each item with its own token, and with res
+// the order's reservation record, create-only, in the same save.
+func (r *Repository) PutBuckets(ctx context.Context, puts []stock.BucketPut, res *stock.Reservation) error {
+	items := make([]*dapr.SetStateItem, len(puts), len(puts)+1)
 	for i, p := range puts {
 		data, err := json.Marshal(toBucketRecord(p.Bucket))
 		if err != nil {
 			return fmt.Errorf("encode bucket %d of %s: %w", p.Index, p.Item, err)
 		}
 		items[i] = daprconn.FirstWriteItem(bucketKey(p.Item, p.Index), data, string(p.Token))
+	}
+	if res != nil {
+		data, err := json.Marshal(toReservationRecord(*res))
+		if err != nil {
+			return fmt.Errorf("encode reservation %s: %w", res.OrderID, err)
+		}
+		item := daprconn.FirstWriteItem(reservationKey(res.OrderID), data, "")
+		item.Metadata = map[string]string{"ttlInSeconds": strconv.Itoa(r.ttl(res.Lines))}
+		items = append(items, item)
 	}
 	// Any error, a conflict included, is the caller's cue to read the buckets again: it is not
 	// told apart (stock.Repository.PutBuckets).
@@ -175,15 +184,15 @@ func (r *Repository) CreateReservation(ctx context.Context, res stock.Reservatio
 	return r.create(ctx, reservationKey(res.OrderID), toReservationRecord(res), r.ttl(res.Lines))
 }
 
-// Prepare reads an order's record and intent and the items' buckets in one bulk call.
+// Prepare reads an order's record and the items' buckets in one bulk call.
 func (r *Repository) Prepare(ctx context.Context, order string, its []stock.Item, counts []int) (stock.Prepared, error) {
-	keys := []string{reservationKey(order), intentKey(order)}
+	keys := []string{reservationKey(order)}
 	for k, it := range its {
 		keys = append(keys, bucketKeys(it, counts[k])...)
 	}
 	got, err := r.bulk(ctx, keys)
 	if err != nil {
-		return stock.Prepared{}, fmt.Errorf("read reservation, intent and buckets of %s: %w", order, err)
+		return stock.Prepared{}, fmt.Errorf("read reservation and buckets of %s: %w", order, err)
 	}
 	var p stock.Prepared
 	if x := got[keys[0]]; x != nil {
@@ -194,15 +203,7 @@ func (r *Repository) Prepare(ctx context.Context, order string, its []stock.Item
 		d := rec.domain(order)
 		p.Reservation = &d
 	}
-	if x := got[keys[1]]; x != nil {
-		var rec intentRecord
-		if err := json.Unmarshal(x.Value, &rec); err != nil {
-			return stock.Prepared{}, fmt.Errorf("decode intent %s: %w", order, err)
-		}
-		d := rec.domain(order)
-		p.Intent = &d
-	}
-	rest := keys[2:]
+	rest := keys[1:]
 	for _, n := range counts {
 		bs, toks, err := decodeBuckets(got, rest[:n])
 		if err != nil {
@@ -211,11 +212,6 @@ func (r *Repository) Prepare(ctx context.Context, order string, its []stock.Item
 		p.Buckets, p.Tokens, rest = append(p.Buckets, bs), append(p.Tokens, toks), rest[n:]
 	}
 	return p, nil
-}
-
-// CreateIntent writes an order's intent only where none exists.
-func (r *Repository) CreateIntent(ctx context.Context, in stock.Intent) error {
-	return r.create(ctx, intentKey(in.OrderID), toIntentRecord(in), r.ttl(in.Lines))
 }
 
 // Restocked reports whether the restock's record exists.

@@ -28,16 +28,19 @@ func dial(t *testing.T) dapr.Client {
 	return dc
 }
 
-// Reservation records, intents and restock records expire on the real store Keep after their sale
+// Reservation records (also one written with its holds) and restock records expire on the real store Keep after their sale
 // period (here long past), also after an update; buckets, which are the stock, do not.
 func TestRecordsOfAPastSalePeriodExpire(t *testing.T) {
 	ctx := context.Background()
 	repo := &sidecar.Repository{Client: dial(t), StateStore: "statestore", Keep: 2 * time.Second}
 	it := stock.Item{StoreID: "ttl-" + uuid.NewString()[:8], DishID: "rice", Period: "2026-11-25.lunch"}
 	lines := []stock.Line{{Item: it, Quantity: 1}}
-	order := uuid.NewString()
+	order, held := uuid.NewString(), uuid.NewString()
 	require.NoError(t, repo.PutBucket(ctx, it, 0, stock.Bucket{Restocked: 1, Available: 1, Buckets: 1}, ""))
-	require.NoError(t, repo.CreateIntent(ctx, stock.Intent{OrderID: order, Digest: "d", Lines: lines}))
+	bs, toks, err := repo.Buckets(ctx, it, 1)
+	require.NoError(t, err)
+	require.NoError(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: it, Bucket: bs[0], Token: toks[0]}},
+		&stock.Reservation{OrderID: held, Status: stock.Reserved, Lines: lines, Digest: "d"}))
 	require.NoError(t, repo.CreateReservation(ctx, stock.Reservation{OrderID: order, Status: stock.Reserved, Lines: lines, Digest: "d"}))
 	r, tok, err := repo.Reservation(ctx, order)
 	require.NoError(t, err)
@@ -48,13 +51,16 @@ func TestRecordsOfAPastSalePeriodExpire(t *testing.T) {
 	p, err := repo.Prepare(ctx, order, nil, nil)
 	require.NoError(t, err)
 	require.NotNil(t, p.Reservation)
-	require.NotNil(t, p.Intent)
+	q, err := repo.Prepare(ctx, held, nil, nil)
+	require.NoError(t, err)
+	require.NotNil(t, q.Reservation)
 	require.Eventually(t, func() bool {
 		p, err := repo.Prepare(ctx, order, nil, nil)
+		q, qerr := repo.Prepare(ctx, held, nil, nil)
 		done, derr := repo.Restocked(ctx, it, "r1")
-		return err == nil && derr == nil && p.Reservation == nil && p.Intent == nil && !done
+		return err == nil && qerr == nil && derr == nil && p.Reservation == nil && q.Reservation == nil && !done
 	}, 20*time.Second, 250*time.Millisecond)
-	bs, _, err := repo.Buckets(ctx, it, 1)
+	bs, _, err = repo.Buckets(ctx, it, 1)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, bs[0].Restocked, "a bucket does not expire")
 }

@@ -29,9 +29,9 @@ func (s slowStore) PutBucket(ctx context.Context, it stock.Item, i int, b stock.
 	return s.Repository.PutBucket(ctx, it, i, b, t)
 }
 
-func (s slowStore) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
+func (s slowStore) PutBuckets(ctx context.Context, puts []stock.BucketPut, r *stock.Reservation) error {
 	time.Sleep(3 * time.Millisecond)
-	return s.Repository.PutBuckets(ctx, puts)
+	return s.Repository.PutBuckets(ctx, puts, r)
 }
 
 // A flash sale in one replica: 1,000 buyers at once for 400 units in 4 buckets. Every buyer is

@@ -3,7 +3,6 @@ package stock
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
@@ -18,8 +17,6 @@ type attempt struct {
 	order  string
 	lines  []Line
 	digest string
-	// intent is true once the order's intent is known to exist (read, or written by this call).
-	intent bool
 	// parts are the holds this call counts as the order's, line after line.
 	parts []Part
 	// touched: items where this call wrote or met a hold of the order. strays: items where it met
@@ -99,9 +96,6 @@ func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read
 			}
 			return &SoldOutError{Item: l.Item}
 		}
-		if err := s.ensureIntent(ctx, a); err != nil {
-			return err
-		}
 		emptied := false
 		for _, t := range split(bs, home, need) {
 			b, id := cloneBucket(bs[t.bucket]), newPartID()
@@ -126,36 +120,43 @@ func (s *Service) hold(ctx context.Context, a *attempt, l Line, n int, pre *read
 }
 
 // holdAll holds every line of a fresh order in one write of all the buckets its lines take, where
-// hold would write item by item: it reports whether it did. It tries only when every line's
-// buckets came with Prepare's read and hold none of the order's parts (a first call, the common
-// one), every line fits in what they have, and every item's gate lets it in without a wait.
-// Otherwise, or when the write fails (a conflict on any bucket, or a fault; pre is then cleared),
-// the caller holds line by line as before: hold reads the buckets again and adopts whatever of
-// this write landed, as it adopts the parts of a killed call, so the one write changes what a
-// hold costs, not what it leaves.
-func (s *Service) holdAll(ctx context.Context, a *attempt, lines []Line, counts []int, pre []*read) (bool, error) {
-	if len(lines) < 2 {
-		return false, nil
-	}
+// hold would write item by item; when every item has a single bucket (a normal dish) the same
+// write creates the order's reservation record, and a checkout then costs Prepare's read and this
+// one call. It reports whether that settled the order (st and err are then the answer) and,
+// when not, whether the holds were written (the caller then only records them).
+//
+// It tries only when every line's buckets came with Prepare's read and hold none of the order's
+// parts (a first call, the common one), every line fits in what they have, and every item's gate
+// lets it in without a wait. A write that fails (a conflict on any key, or a fault; pre is then
+// cleared) may have landed in part. Without the record in it, or with the record found absent
+// when read again, the caller holds line by line as before: hold reads the buckets again and
+// adopts whatever of this write landed, as it adopts the parts of a killed call. With the record
+// found, the record stands and replay makes the holds agree with it: a named hold that did not
+// land is taken then, in the bucket the record names, which has the units exactly when the item
+// has, the item having one bucket. A bucketed item's record is written apart, after its holds:
+// its named bucket could run dry while others have units, refusing a buyer while units remain.
+func (s *Service) holdAll(ctx context.Context, a *attempt, lines []Line, counts []int, pre []*read) (st Status, settled, held bool, err error) {
+	single := true
 	for i, l := range lines {
 		if pre[i] == nil || view(l.Item, pre[i].buckets).Available < l.Quantity {
-			return false, nil
+			return "", false, false, nil
 		}
 		for _, b := range pre[i].buckets {
 			if len(b.partsOf(a.order)) > 0 {
-				return false, nil
+				return "", false, false, nil
 			}
 		}
+		single = single && counts[i] == 1
+	}
+	if !single && len(lines) < 2 {
+		return "", false, false, nil // hold writes the one line's bucket in one call anyway
 	}
 	for i, l := range lines {
 		leave, ok := s.tryEnter(l.Item, counts[i])
 		if !ok {
-			return false, nil
+			return "", false, false, nil
 		}
 		defer leave()
-	}
-	if err := s.ensureIntent(ctx, a); err != nil {
-		return false, err
 	}
 	var puts []BucketPut
 	var parts []Part
@@ -170,46 +171,39 @@ func (s *Service) holdAll(ctx context.Context, a *attempt, lines []Line, counts 
 			emptied[l.Item] = emptied[l.Item] || b.Available == 0
 		}
 	}
-	err := s.repo.PutBuckets(ctx, puts)
+	var rec *Reservation
+	if single {
+		rec = &Reservation{OrderID: a.order, Status: Reserved, Lines: lines, Digest: a.digest, Parts: parts}
+	}
+	err = s.repo.PutBuckets(ctx, puts, rec)
 	for _, l := range lines {
 		a.touched[l.Item] = true // written, or perhaps written: hold adopts what landed
 	}
 	if err != nil {
 		clear(pre) // stale now: hold reads again
-		return false, nil
+		if rec == nil {
+			return "", false, false, nil
+		}
+		cur, _, rerr := s.repo.Reservation(ctx, a.order)
+		switch {
+		case errors.Is(rerr, ErrNotFound):
+			return "", false, false, nil
+		case rerr != nil:
+			return "", true, false, rerr
+		}
+		st, err := s.replay(ctx, cur, a)
+		return st, true, false, err
 	}
-	a.parts = append(a.parts, parts...)
 	for i, l := range lines {
 		if emptied[l.Item] {
 			s.emptied(ctx, l.Item, counts[i])
 		}
 	}
-	return true, nil
-}
-
-// ensureIntent writes the order's intent before this call's first hold. Finding one already
-// written with another digest means another body of the order got there first: this call holds
-// nothing yet, and is refused.
-func (s *Service) ensureIntent(ctx context.Context, a *attempt) error {
-	if a.intent {
-		return nil
+	if rec == nil {
+		a.parts = append(a.parts, parts...)
+		return "", false, true, nil
 	}
-	err := s.repo.CreateIntent(ctx, Intent{OrderID: a.order, Digest: a.digest, Lines: a.lines})
-	if errors.Is(err, occ.ErrConflict) {
-		p, rerr := s.repo.Prepare(ctx, a.order, nil, nil)
-		switch in := p.Intent; {
-		case rerr != nil:
-			return rerr
-		case in == nil:
-			return fmt.Errorf("intent of %s: refused as existing, but not found", a.order)
-		case in.Digest != a.digest:
-			return &MismatchError{OrderID: a.order}
-		}
-	} else if err != nil {
-		return err
-	}
-	a.intent = true
-	return nil
+	return Reserved, true, true, nil
 }
 
 // read is an item's buckets as read, with their tokens.

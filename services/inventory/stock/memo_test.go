@@ -33,8 +33,8 @@ func (k *killedAfterHold) PutBucket(ctx context.Context, it stock.Item, i int, b
 	return err
 }
 
-func (k *killedAfterHold) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
-	return stocktest.PutEach(puts, func(p stock.BucketPut) error { return k.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token) })
+func (k *killedAfterHold) PutBuckets(ctx context.Context, puts []stock.BucketPut, r *stock.Reservation) error {
+	return stocktest.PutEach(ctx, k, puts, r)
 }
 
 func (k *killedAfterHold) Buckets(ctx context.Context, it stock.Item, n int) ([]stock.Bucket, []stock.Token, error) {

@@ -281,12 +281,8 @@ func (f flakyRepo) PutBucket(ctx context.Context, it stock.Item, i int, b stock.
 
 // PutBuckets kills each write of the bulk on its own: a bulk may land in part, and the caller
 // may not learn what did.
-func (f flakyRepo) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
-	return stocktest.PutEach(puts, func(p stock.BucketPut) error { return f.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token) })
-}
-
-func (f flakyRepo) CreateIntent(ctx context.Context, in stock.Intent) error {
-	return f.write(func() error { return f.Repository.CreateIntent(ctx, in) })
+func (f flakyRepo) PutBuckets(ctx context.Context, puts []stock.BucketPut, r *stock.Reservation) error {
+	return stocktest.PutEach(ctx, f, puts, r)
 }
 
 func (f flakyRepo) CreateReservation(ctx context.Context, r stock.Reservation) error {

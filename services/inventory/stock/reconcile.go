@@ -227,14 +227,21 @@ func (r *Reconciler) release(ctx context.Context, order string, held []Line, rea
 }
 
 // repair makes the holds of an order with a final record follow it: Release returns them for a
-// released or sold-out record, Confirm sells them for a confirmed one. Both work from the record's
-// lines, so a hold they leave is on an item the record does not name, reported for an operator.
+// released or sold-out record, Confirm sells them for a confirmed one, and every item the order
+// holds is settled against the record, also one the record does not name (a stray of a killed
+// call of another body of the order). A hold still there after that is reported for an operator.
 func (r *Reconciler) repair(ctx context.Context, order string, held []Line, reason Reason, rep *Report) error {
 	var err error
 	if reason == ReasonRecordConfirmed {
 		err = r.svc.Confirm(ctx, order)
+		if err == nil {
+			var res Reservation
+			if res, _, err = r.repo.Reservation(ctx, order); err == nil {
+				err = r.svc.settleHolds(ctx, res, items(held, nil), true)
+			}
+		}
 	} else {
-		err = r.svc.Release(ctx, order, nil)
+		err = r.svc.Release(ctx, order, held)
 	}
 	if err != nil {
 		return err

@@ -13,7 +13,9 @@ import (
 // between leaves a released record with holds, which a repeated Release or Reserve of the order
 // removes. lines are used when the order has no record (a reservation that never got as far as
 // recording, or none at all: the record then is a tombstone that refuses a late Reserve); the
-// record's own lines are used when it has one. ErrConfirmed: the units are sold.
+// record's own lines are used when it has one, and the holds on lines' items are settled too (a
+// killed call of another body of the order may have held an item the record does not name).
+// ErrConfirmed: the units are sold.
 func (s *Service) Release(ctx context.Context, orderID string, lines []Line) error {
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
@@ -44,7 +46,7 @@ func (s *Service) Release(ctx context.Context, orderID string, lines []Line) err
 	if err != nil {
 		return err
 	}
-	return s.settleHolds(ctx, rec, items(rec.Lines, nil), false)
+	return s.settleHolds(ctx, rec, items(rec.Lines, lines), false)
 }
 
 // Confirm turns an order's held units into sold ones, once (on payment). The record says confirmed

@@ -22,7 +22,10 @@ type Reservation struct {
 	Digest string
 	// Parts are the holds that make up Lines, named by bucket and part id, when the order was
 	// reserved. Any other hold of the order is a stray: a duplicate's extra or a late hold taken
-	// after the order was sold or released, given back by whoever meets it.
+	// after the order was sold or released, given back by whoever meets it. A record written in
+	// one call with its holds (Repository.PutBuckets) may stand while a hold it names did not
+	// land; nothing but a sale or a release ever removes a named hold, so a reserved record's
+	// named hold that is missing was never written, and is taken before the order is answered.
 	Parts []Part
 	// SoldOut is the item that could not be had, when Status is SoldOut.
 	SoldOut Item
@@ -93,17 +96,6 @@ func outcome(r Reservation) (Status, error) {
 	}
 }
 
-// Intent is written, create-only, just before an order's first hold is taken: from then on a
-// Reserve of the order can tell, in the read it starts with, that the order may hold stock though
-// no outcome is recorded (a call killed half-way), so it resumes rather than answering from the
-// sold-out memo; and calls of the first body to write it are the only ones that ever write holds
-// (a call of another body is refused before its first write).
-type Intent struct {
-	OrderID string
-	Digest  string
-	Lines   []Line
-}
-
 // digest identifies an order's lines, given in canonical order: two bodies have the same digest
 // exactly when they ask for the same quantities of the same items.
 func digest(lines []Line) string {
@@ -121,6 +113,21 @@ func items(a, b []Line) []Item {
 	for _, l := range append(slices.Clone(a), b...) {
 		if !slices.Contains(out, l.Item) {
 			out = append(out, l.Item)
+		}
+	}
+	return out
+}
+
+// missing returns the parts a reserved record names in bucket i of it that are not among the
+// order's parts there (ps, by id): holds of its write that did not land (see Parts).
+func (r Reservation) missing(it Item, i int, ps map[string]int64) []Part {
+	if r.Status != Reserved {
+		return nil
+	}
+	var out []Part
+	for _, p := range r.Parts {
+		if _, ok := ps[p.ID]; !ok && p.Item == it && p.Bucket == i {
+			out = append(out, p)
 		}
 	}
 	return out

@@ -17,20 +17,22 @@ const cleanupTimeout = 10 * time.Second
 // a repeated call answers what the first one did, and a call after a crash completes the holds the
 // crashed one began (it adopts the parts that one left, so nothing is ever held twice).
 //
-// Before its first hold a call writes the order's intent (create-only, with the digest of the
-// lines), then holds item by item in canonical order (a fresh order's items all in one write,
-// holdAll, when nothing stands in the way), and the order's reservation record is
-// created last, create-only, naming the parts that make up the lines: whichever outcome is
-// recorded first stands, and every call then makes the holds agree with it (the named parts kept,
-// every other hold of the order returned). So a Release that overtakes a Reserve, or a sold-out
-// duplicate racing a successful one, never leaves stock held for an order that does not have it,
-// nor takes it from one that does.
+// A call holds item by item in canonical order (a fresh order's items all in one write, holdAll,
+// when nothing stands in the way, with the record in that write when every item has one bucket),
+// and the order's reservation record is created create-only, naming the parts that make up the
+// lines: whichever outcome is recorded first stands, and every call then makes the holds agree
+// with it (the named parts kept, or taken where they did not land, every other hold of the order
+// returned). So a Release that overtakes a Reserve, or a sold-out duplicate racing a successful
+// one, never leaves stock held for an order that does not have it, nor takes it from one that
+// does.
 //
-// An order id stands for one body: a call with other lines than the recorded ones (or than the
-// intent's, while none is recorded) is refused with *MismatchError and holds nothing.
+// An order id stands for one body: a call with other lines than the recorded ones is refused with
+// *MismatchError. Two bodies racing before either is recorded may both hold; the one recorded
+// first stands, and the other's holds go back as strays (by its own call, or, if that call is
+// killed first, by the reconciler, which settles every item an order holds).
 //
-// Errors: *SoldOutError, ErrReleased, *MismatchError, *UnknownStockError, *InvalidError; others
-// are store faults.
+// Errors: *SoldOutError, ErrReleased, *MismatchError, *UnknownStockError, *InvalidError,
+// ErrIncomplete; others are store faults.
 func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (Status, error) {
 	if err := ValidateOrderID(orderID); err != nil {
 		return "", err
@@ -41,7 +43,7 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 	}
 	a := newAttempt(orderID, lines)
 	// Once this replica knows every item's bucket count (after its first order of them), the
-	// record, the intent and every bucket the holds start from come in one read.
+	// record and every bucket the holds start from come in one read.
 	its, counts := make([]Item, len(lines)), make([]int, len(lines))
 	known := true
 	for i, l := range lines {
@@ -57,16 +59,12 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 	} else {
 		p, err = s.repo.Prepare(ctx, orderID, nil, nil)
 	}
-	rec, in := p.Reservation, p.Intent
 	switch {
 	case err != nil:
 		return "", err
-	case rec != nil:
-		return s.replay(ctx, *rec, a)
-	case in != nil && in.Digest != a.digest:
-		return "", &MismatchError{OrderID: orderID}
+	case p.Reservation != nil:
+		return s.replay(ctx, *p.Reservation, a)
 	}
-	a.intent = in != nil
 	// Every item must exist before the first hold, so that a refused request holds nothing.
 	pre := make([]*read, len(lines))
 	for i, l := range lines {
@@ -77,17 +75,21 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 		} else if err != nil {
 			return "", err
 		}
-		// The memo may answer only for an order that holds nothing, which is exactly an order
-		// without an intent (every hold is taken after it). One with an intent was begun by a
-		// call that may have been killed holding some lines: it must resume, and give them
-		// back if it ends sold out, not be left holding them until it expires.
-		if !a.intent && s.recentlySoldOut(l.Item) {
-			return "", &SoldOutError{Item: l.Item}
+	}
+	// The memo may answer only for an order that holds nothing, which Prepare's read shows when
+	// it read the buckets. One holding some lines was begun by a call that may have been killed:
+	// it must resume, and give them back if it ends sold out, not be left holding them until it
+	// expires.
+	if known && !holdsAny(orderID, pre) {
+		for _, l := range lines {
+			if s.recentlySoldOut(l.Item) {
+				return "", &SoldOutError{Item: l.Item}
+			}
 		}
 	}
-	held, err := s.holdAll(ctx, a, lines, counts, pre)
-	if err != nil {
-		return "", err
+	st, settled, held, err := s.holdAll(ctx, a, lines, counts, pre)
+	if settled {
+		return st, err
 	}
 	for i := 0; i < len(lines) && !held; i++ {
 		l := lines[i]
@@ -100,6 +102,18 @@ func (s *Service) Reserve(ctx context.Context, orderID string, lines []Line) (St
 		}
 	}
 	return s.settle(ctx, a, Reservation{OrderID: orderID, Status: Reserved, Lines: lines, Digest: a.digest, Parts: a.parts})
+}
+
+// holdsAny reports whether any bucket read holds a part of the order.
+func holdsAny(order string, reads []*read) bool {
+	for _, r := range reads {
+		for _, b := range r.buckets {
+			if len(b.partsOf(order)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // settle records r as the order's outcome unless another call recorded one first, then brings the
@@ -141,20 +155,22 @@ func (s *Service) settle(ctx context.Context, a *attempt, r Reservation) (Status
 }
 
 // replay answers a Reserve of an order that already has a record, first finishing what a call
-// killed half-way may have left: holds of a released or sold-out order are returned (a late
-// duplicate can take them after the release), and a reserved or confirmed order keeps exactly the
-// parts its record names (a killed duplicate can leave others). The request's lines may name
-// items the record lacks when a client reused an order id for another body; their holds go back
-// too, and the request is refused unless the order was released (which answers the same to
-// every body).
+// killed half-way, or a write of the record with its holds refused in part, may have left: a
+// reserved order's named holds that did not land are taken (ErrIncomplete if they cannot be),
+// holds of a released or sold-out order are returned (a late duplicate can take them after the
+// release), and a reserved or confirmed order keeps exactly the parts its record names (a killed
+// duplicate can leave others). The request's lines may name items the record lacks when a client
+// reused an order id for another body; their holds go back too, and the request is refused
+// unless the order was released (which answers the same to every body).
 func (s *Service) replay(ctx context.Context, r Reservation, a *attempt) (Status, error) {
 	ctx, cancel := detach(ctx)
 	defer cancel()
-	if err := s.settleHolds(ctx, r, items(r.Lines, a.lines), false); err != nil {
-		return "", err
-	}
-	if r.Status != Released && !r.matches(a.lines, a.digest) {
+	err := s.settleHolds(ctx, r, items(r.Lines, a.lines), false)
+	switch mismatch := r.Status != Released && !r.matches(a.lines, a.digest); {
+	case mismatch && (err == nil || errors.Is(err, ErrIncomplete)):
 		return "", &MismatchError{OrderID: r.OrderID}
+	case err != nil:
+		return "", err
 	}
 	return outcome(r)
 }

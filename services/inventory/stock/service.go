@@ -15,30 +15,30 @@ import (
 // that does not exist yet.
 type Token string
 
-// Repository is where buckets, reservation records, intents and restock records live. Puts return
+// Repository is where buckets, reservation records and restock records live. Puts return
 // occ.ErrConflict when the token is stale; every write is one key, so each is atomic on any state
-// store. Records that have a natural end (reservations, intents, restock records) may expire some
-// days after their sale period; buckets do not.
+// store (PutBuckets is several such writes in one call). Records that have a natural end
+// (reservations, restock records) may expire some days after their sale period; buckets do not.
 type Repository interface {
 	// Buckets reads buckets 0..n-1 of an item in one call; an absent bucket is the zero Bucket.
 	Buckets(ctx context.Context, it Item, n int) ([]Bucket, []Token, error)
 	// PutBucket writes bucket i if t is its current token, or, with t "", if it does not exist.
 	PutBucket(ctx context.Context, it Item, i int, b Bucket, t Token) error
-	// PutBuckets writes several buckets in one call, each checked against its own token as
-	// PutBucket would: any refusal or fault fails the call without saying which writes landed,
-	// and the caller reads the buckets again.
-	PutBuckets(ctx context.Context, puts []BucketPut) error
 	// Reservation reads an order's reservation record; ErrNotFound when there is none.
 	Reservation(ctx context.Context, orderID string) (Reservation, Token, error)
 	// CreateReservation writes r only if the order has no record yet; occ.ErrConflict otherwise.
 	CreateReservation(ctx context.Context, r Reservation) error
 	// PutReservation updates a record read with token t.
 	PutReservation(ctx context.Context, r Reservation, t Token) error
-	// Prepare reads, in one round trip, an order's reservation record and intent and buckets
+	// PutBuckets writes several buckets in one call, each checked against its own token as
+	// PutBucket would, and, with r, the order's record as CreateReservation would. Stores differ
+	// in whether the other writes land when one is refused (each on its own on Redis, all or
+	// none on PostgreSQL): any refusal or fault fails the call without saying which landed, and
+	// the caller reads again.
+	PutBuckets(ctx context.Context, puts []BucketPut, r *Reservation) error
+	// Prepare reads, in one round trip, an order's reservation record and buckets
 	// 0..counts[k]-1 of each item its[k] (its may be empty).
 	Prepare(ctx context.Context, orderID string, its []Item, counts []int) (Prepared, error)
-	// CreateIntent writes i only if the order has no intent yet; occ.ErrConflict otherwise.
-	CreateIntent(ctx context.Context, i Intent) error
 	// Restocked reports whether the restock of the item with this id was completed.
 	Restocked(ctx context.Context, it Item, restockID string) (bool, error)
 	// PutRestocked records that the restock of the item with this id was completed.
@@ -62,11 +62,10 @@ type Repository interface {
 	PutSweepState(ctx context.Context, st SweepState, t Token) error
 }
 
-// Prepared is what a Reserve starts from: the order's record and intent, each nil when the order
-// has none, and per item asked its buckets with their tokens, as Buckets would read them.
+// Prepared is what a Reserve starts from: the order's record, nil when the order has none, and per
+// item asked its buckets with their tokens, as Buckets would read them.
 type Prepared struct {
 	Reservation *Reservation
-	Intent      *Intent
 	Buckets     [][]Bucket
 	Tokens      [][]Token
 }
@@ -93,7 +92,7 @@ type Service struct {
 	// soldOutFor is how long a replica answers "sold out" for an item it just saw at zero without
 	// asking the store: during a flash sale's sold-out storm this spares the hot key. It may refuse
 	// a unit released within that window; it never sells one that is not there, and it answers
-	// only an order that holds nothing (one without an intent), never a resumed one.
+	// only an order seen holding nothing, never a resumed one.
 	soldOutFor time.Duration
 
 	mu      sync.Mutex

@@ -35,6 +35,10 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrLinesMismatch: the order id was already reserved for other lines.
 	ErrLinesMismatch = errors.New("the order was reserved with other lines")
+	// ErrIncomplete: the order's record stands, but a hold it names did not land and its bucket
+	// no longer has the units; the order is not answered "reserved" until it has them, and is
+	// released like any other that was never created (a retry may find the units given back).
+	ErrIncomplete = errors.New("the order's reservation could not be completed")
 )
 
 // Item identifies one dish of one store in one sale period ("2026-11-25.lunch").

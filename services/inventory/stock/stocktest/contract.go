@@ -53,7 +53,7 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		bs, btoks, err := repo.Buckets(ctx, b, 2)
 		require.NoError(t, err)
 		as[0].Available, bs[1].Available = 4, 6
-		require.NoError(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as[0], Token: atoks[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}))
+		require.NoError(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as[0], Token: atoks[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}, nil))
 		as2, atoks2, err := repo.Buckets(ctx, a, 2)
 		require.NoError(t, err)
 		bs2, _, err := repo.Buckets(ctx, b, 2)
@@ -63,7 +63,7 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 
 		// b's token is stale now: the call fails, and b's bucket keeps the write that stood
 		as2[0].Available, bs[1].Available = 3, 1
-		assert.Error(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as2[0], Token: atoks2[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}))
+		assert.Error(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: a, Index: 0, Bucket: as2[0], Token: atoks2[0]}, {Item: b, Index: 1, Bucket: bs[1], Token: btoks[1]}}, nil))
 		bs3, _, err := repo.Buckets(ctx, b, 2)
 		require.NoError(t, err)
 		assert.EqualValues(t, 6, bs3[1].Available)
@@ -101,41 +101,41 @@ func RunRepositoryContract(t *testing.T, repo stock.Repository) {
 		assert.Equal(t, got, again)
 	})
 
-	t.Run("intent: created once, read with the record", func(t *testing.T) {
-		order := uuid.NewString()
-		p, err := repo.Prepare(ctx, order, nil, nil)
+	t.Run("a record written with its holds: read back by Prepare; where one exists, the call fails", func(t *testing.T) {
+		order, it := uuid.NewString(), item()
+		require.NoError(t, repo.PutBucket(ctx, it, 0, stock.Bucket{Restocked: 5, Available: 5, Buckets: 1}, ""))
+		p, err := repo.Prepare(ctx, order, []stock.Item{it}, []int{1})
 		require.NoError(t, err)
 		assert.Nil(t, p.Reservation)
-		assert.Nil(t, p.Intent)
-
-		lines := []stock.Line{{Item: item(), Quantity: 2}}
-		want := stock.Intent{OrderID: order, Digest: "d1", Lines: lines}
-		require.NoError(t, repo.CreateIntent(ctx, want))
-		assert.ErrorIs(t, repo.CreateIntent(ctx, stock.Intent{OrderID: order, Digest: "d2", Lines: lines}), occ.ErrConflict)
-		p, err = repo.Prepare(ctx, order, nil, nil)
-		require.NoError(t, err)
-		assert.Nil(t, p.Reservation)
-		require.NotNil(t, p.Intent)
-		assert.Equal(t, want, *p.Intent)
-
+		b := p.Buckets[0][0]
+		b.Available, b.Parts = 3, map[string]int64{stock.PartKey(order, "p1"): 2}
+		lines := []stock.Line{{Item: it, Quantity: 2}}
 		rec := stock.Reservation{OrderID: order, Status: stock.Reserved, Lines: lines, Digest: "d1",
-			Parts: []stock.Part{{Item: lines[0].Item, Bucket: 0, ID: "p1", Quantity: 2}}}
-		require.NoError(t, repo.CreateReservation(ctx, rec))
-		p, err = repo.Prepare(ctx, order, nil, nil)
+			Parts: []stock.Part{{Item: it, Bucket: 0, ID: "p1", Quantity: 2}}}
+		require.NoError(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: it, Index: 0, Bucket: b, Token: p.Tokens[0][0]}}, &rec))
+		p, err = repo.Prepare(ctx, order, []stock.Item{it}, []int{1})
 		require.NoError(t, err)
 		require.NotNil(t, p.Reservation)
 		assert.Equal(t, rec, *p.Reservation)
-		assert.Equal(t, want, *p.Intent)
+		assert.Equal(t, b, p.Buckets[0][0])
+
+		// the same record again, with a bucket token that is current: the record refuses it
+		other := rec
+		other.Digest = "d2"
+		b.Available = 1
+		assert.Error(t, repo.PutBuckets(ctx, []stock.BucketPut{{Item: it, Index: 0, Bucket: b, Token: p.Tokens[0][0]}}, &other))
+		got, _, err := repo.Reservation(ctx, order)
+		require.NoError(t, err)
+		assert.Equal(t, rec, got, "the first record stands")
 	})
 
-	t.Run("prepare: the items' buckets as Buckets reads them, with the record and intent", func(t *testing.T) {
+	t.Run("prepare: the items' buckets as Buckets reads them, with the record", func(t *testing.T) {
 		order, a, b := uuid.NewString(), item(), item()
 		require.NoError(t, repo.PutBucket(ctx, a, 1, stock.Bucket{Restocked: 5, Available: 5}, ""))
 		require.NoError(t, repo.PutBucket(ctx, b, 0, stock.Bucket{Restocked: 3, Available: 3, Buckets: 1}, ""))
 		p, err := repo.Prepare(ctx, order, []stock.Item{a, b}, []int{3, 1})
 		require.NoError(t, err)
 		assert.Nil(t, p.Reservation)
-		assert.Nil(t, p.Intent)
 		require.Len(t, p.Buckets, 2)
 		for k, it := range []stock.Item{a, b} {
 			bs, toks, err := repo.Buckets(ctx, it, len(p.Buckets[k]))

@@ -25,7 +25,6 @@ type Memory struct {
 type record struct {
 	bucket stock.Bucket
 	resv   stock.Reservation
-	intent stock.Intent
 	tok    stock.Token
 	value  any // the reconciler's records (sweep.go), copied on the way in and out
 }
@@ -55,19 +54,28 @@ func (m *Memory) PutBucket(_ context.Context, it stock.Item, i int, b stock.Buck
 }
 
 // PutBuckets implements stock.Repository.
-func (m *Memory) PutBuckets(ctx context.Context, puts []stock.BucketPut) error {
-	return PutEach(puts, func(p stock.BucketPut) error { return m.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token) })
+func (m *Memory) PutBuckets(ctx context.Context, puts []stock.BucketPut, r *stock.Reservation) error {
+	return PutEach(ctx, m, puts, r)
 }
 
-// PutEach writes puts one at a time through put, every one of them tried, and returns the first
-// error: a bulk write whose keys are each checked on their own. Test repositories that step in
-// at PutBucket (to kill or slow a write) write PutBuckets through it, so that each write meets them.
-func PutEach(puts []stock.BucketPut, put func(stock.BucketPut) error) error {
+// PutEach writes a PutBuckets call one key at a time through repo's PutBucket and
+// CreateReservation, every one of them tried, and returns the first error: a bulk write whose
+// keys are each checked on their own, as on Redis. The record goes first, so that a kill
+// part-way leaves it standing while holds it names are missing, the case its readers must mend.
+// Test repositories that step in at PutBucket or CreateReservation (to kill or slow a write)
+// write PutBuckets through it, so that each write meets them.
+func PutEach(ctx context.Context, repo stock.Repository, puts []stock.BucketPut, r *stock.Reservation) error {
 	var first error
-	for _, p := range puts {
-		if err := put(p); err != nil && first == nil {
+	keep := func(err error) {
+		if err != nil && first == nil {
 			first = err
 		}
+	}
+	if r != nil {
+		keep(repo.CreateReservation(ctx, *r))
+	}
+	for _, p := range puts {
+		keep(repo.PutBucket(ctx, p.Item, p.Index, p.Bucket, p.Token))
 	}
 	return first
 }
@@ -110,20 +118,7 @@ func (m *Memory) Prepare(ctx context.Context, orderID string, its []stock.Item, 
 		c := cloneReservation(r.resv)
 		p.Reservation = &c
 	}
-	if r, ok := m.recs["i/"+orderID]; ok {
-		c := r.intent
-		c.Lines = slices.Clone(c.Lines)
-		p.Intent = &c
-	}
 	return p, nil
-}
-
-// CreateIntent implements stock.Repository.
-func (m *Memory) CreateIntent(_ context.Context, in stock.Intent) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	in.Lines = slices.Clone(in.Lines)
-	return m.put("i/"+in.OrderID, record{intent: in}, "", true)
 }
 
 // Restocked implements stock.Repository.
