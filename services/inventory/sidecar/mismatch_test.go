@@ -11,9 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Two bodies of one order id sent at once through Dapr, several times each: the intent and the
-// record are create-only on the real store, so one body is held exactly, its callers are told
-// "reserved", and every caller of the other body gets 409 reservation_mismatch.
+// Two bodies of one order id sent at once through Dapr, several times each: the record is
+// create-only on the real store (written with the holds where the dish has one bucket), so one
+// body is held exactly, its callers are told "reserved", and every caller of the other body gets
+// 409 reservation_mismatch.
 func TestConcurrentReservationsOfOneOrderWithOtherLinesHoldOneBody(t *testing.T) {
 	store := "mm-" + uuid.NewString()[:8]
 	for dish, buckets := range map[string]int{"noodles": 4, "rice": 1} {
