@@ -35,7 +35,8 @@ func run(ctx context.Context, log *slog.Logger) error {
 	return httpserver.Run(ctx, log, "order", port, func(r *gin.Engine, dc dapr.Client) {
 		peers := &sidecar.Peers{Client: invoke.New(sidecarHTTP, invoke.SidecarClient(10*time.Second)), MenuApp: menuApp, InventoryApp: invApp}
 		repo := &sidecar.Repository{Client: dc, StateStore: store}
-		svc = ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: &sidecar.PriceCache{Menu: peers, TTL: priceTTL}, Inventory: peers, Scheduler: peers, Log: log}, timeout)
+		svc = ordering.NewService(ordering.Deps{Repository: repo, Publisher: repo, Menu: &sidecar.PriceCache{Menu: peers, TTL: priceTTL}, Inventory: peers, Scheduler: peers, Log: log,
+			EventDelay: ordering.EventDelay}, timeout)
 		httpapi.Register(r, svc, log)
 		sidecar.RegisterCallbacks(r, svc, log)
 		subscribe.Register(r, subscribe.Config{App: "order", Log: log, Letters: &subscribe.StateLetters{Client: dc, StateStore: store}}, sidecar.PaymentsRoute(svc), sidecar.TicketsRoute(svc), sidecar.DeliveriesRoute(svc))

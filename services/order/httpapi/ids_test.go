@@ -77,6 +77,11 @@ func (s *emptyStore) PublishOrder(context.Context, event.Order) error {
 	return nil
 }
 
+func (s *emptyStore) PublishOrders(_ context.Context, evs []event.Order) []error {
+	s.calls.Add(1)
+	return make([]error, len(evs))
+}
+
 // peers answers as the menu and inventory would, with the errors it is given.
 type peers struct{ menuErr, reserveErr error }
 

@@ -12,7 +12,9 @@ import (
 // The order keeps its own outbox (services/internal/outbox): every change is written together
 // with the event that announces it, in one single-key write with the order's ETag, then the
 // events are published and, a moment later (BatchDelay), cleared from the record: the clears of
-// every order published meanwhile go to the store together.
+// every order published meanwhile go to the store together. A new order's event, the one a lunch
+// rush makes thousands of, may wait EventDelay after its checkout returns, to go out with the
+// other checkouts' in one publish.
 
 // maxClearBatch bounds the orders of one bulk read and write.
 const maxClearBatch = 100
@@ -24,14 +26,46 @@ type sentEvents struct {
 }
 
 // create writes a new order with its first event pending, and indexes it (p: what its Lookup
-// read), then relays the event.
+// read), then relays the event, or with an EventDelay queues it to be published with others.
 func (s *Service) create(ctx context.Context, o Order, e event.Order, p Placement) error {
 	o.Outbox = []event.Order{e}
 	if err := s.repo.CreateIndexed(ctx, o, p); err != nil {
 		return err
 	}
+	if s.eventDelay > 0 {
+		s.announces.add(s.eventDelay, timed(s.flushAnnounces), announcement{o.ID, e})
+		return nil
+	}
 	s.relay(ctx, o, e.Type)
 	return nil
+}
+
+// announcement is a new order's event, written pending in its record and not yet published.
+type announcement struct {
+	id string
+	e  event.Order
+}
+
+// flushAnnounces publishes the events queued by create in one call and has the published ones
+// cleared (clearLater). One refused, or all of them when the process dies first, stays pending in
+// its record, like an event whose relay died: the inventory reconciler's Statuses, which reads
+// every order holding stock, relays it once it is orphaned (outbox.OrphanAfter).
+func (s *Service) flushAnnounces(ctx context.Context) {
+	queued := s.announces.take()
+	if len(queued) == 0 {
+		return
+	}
+	evs := make([]event.Order, len(queued))
+	for i, a := range queued {
+		evs[i] = a.e
+	}
+	for i, err := range s.pub.PublishOrders(ctx, evs) {
+		if err != nil {
+			s.log.Warn("event not published; it stays pending in its record", "record", "order "+queued[i].id, "type", evs[i].Type, "err", err)
+			continue
+		}
+		s.clearLater(queued[i].id, map[string]bool{evs[i].Type: true})
+	}
 }
 
 // relay publishes the order's pending events, the ones of types own (written by this call) and
@@ -61,11 +95,13 @@ func timed(flush func(context.Context)) func() {
 	}
 }
 
-// Flush schedules now the expiries still waiting to be, and clears every published event still
-// waiting to be cleared. The service calls it when it stops, so that a restart does not leave the
-// orders to the reconciler's sweep, nor publish the events again.
+// Flush schedules now the expiries still waiting to be, publishes the new orders' events still
+// waiting to be, and clears every published event still waiting to be cleared. The service calls
+// it when it stops, so that a restart does not leave the orders to the reconciler's sweep, nor
+// publish the events again.
 func (s *Service) Flush(ctx context.Context) {
 	s.flushExpiries(ctx)
+	s.flushAnnounces(ctx)
 	s.flushClears(ctx)
 }
 

@@ -52,6 +52,9 @@ type Placement any
 // Publisher sends an order event to the orders topic.
 type Publisher interface {
 	PublishOrder(ctx context.Context, e event.Order) error
+	// PublishOrders publishes evs in one call and answers each event's outcome (errs[i] for
+	// evs[i]): the broker may take some and refuse others.
+	PublishOrders(ctx context.Context, evs []event.Order) (errs []error)
 }
 
 // Query selects orders: a customer's (newest first) or a store's on one date.
@@ -96,9 +99,11 @@ type Service struct {
 	timeout time.Duration // how long an order may stay unpaid
 	now     func() time.Time
 
-	clears     later[sentEvents] // published events not yet cleared from their orders (outbox.go)
-	expiries   later[Expiry]     // expiries not yet scheduled (expiry.go)
-	batchDelay time.Duration     // BatchDelay, or Deps.BatchDelay
+	clears     later[sentEvents]   // published events not yet cleared from their orders (outbox.go)
+	expiries   later[Expiry]       // expiries not yet scheduled (expiry.go)
+	batchDelay time.Duration       // BatchDelay, or Deps.BatchDelay
+	announces  later[announcement] // new orders' events not yet published (outbox.go)
+	eventDelay time.Duration       // Deps.EventDelay
 }
 
 // Deps are what the Service works with.
@@ -112,6 +117,9 @@ type Deps struct {
 	Now        func() time.Time // the clock; time.Now in UTC when nil
 	// BatchDelay replaces the package's BatchDelay when positive (tests that flush themselves).
 	BatchDelay time.Duration
+	// EventDelay is how long a new order's event waits to go out with others' (the package's
+	// EventDelay in a service under load); 0 publishes it before Checkout returns.
+	EventDelay time.Duration
 }
 
 // NewService returns a Service; unpaid orders expire after timeout.
@@ -125,7 +133,7 @@ func NewService(d Deps, timeout time.Duration) *Service {
 		batchDelay = d.BatchDelay
 	}
 	return &Service{repo: d.Repository, pub: d.Publisher, menu: d.Menu, inv: d.Inventory, sched: d.Scheduler, log: d.Log,
-		timeout: timeout, now: now, batchDelay: batchDelay}
+		timeout: timeout, now: now, batchDelay: batchDelay, eventDelay: d.EventDelay}
 }
 
 // PaymentTimeout is how long an order may stay unpaid.

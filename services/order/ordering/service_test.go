@@ -153,13 +153,75 @@ func (c *clock) Advance(d time.Duration) {
 func setup() fixture { return setupWith(fakeMenu{}) }
 
 // setupWith is setup with the menu m.
-func setupWith(m ordering.Menu) fixture {
+func setupWith(m ordering.Menu) fixture { return newFixture(m, 0) }
+
+// newFixture is setupWith, new orders' events waiting eventDelay (0: published by the checkout).
+func newFixture(m ordering.Menu, eventDelay time.Duration) fixture {
 	f := fixture{repo: ordertest.NewMemory(), inv: &fakeInventory{reserves: map[string]int{}, releases: map[string]int{}, confirms: map[string]int{}}, sched: &fakeScheduler{},
 		clock: &clock{now: time.Date(2026, 11, 25, 11, 30, 0, 0, time.UTC)}}
-	f.svc = ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: m, Inventory: f.inv, Scheduler: f.sched,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now, BatchDelay: time.Hour}, time.Minute)
-	f.clock.flush = func() { f.svc.Flush(context.Background()) }
+	f.svc = f.restart(m, eventDelay)
 	return f
+}
+
+// restart returns a service as restarted on the fixture's store (and makes it the one the clock
+// flushes): what the one before kept in memory is gone.
+func (f *fixture) restart(m ordering.Menu, eventDelay time.Duration) *ordering.Service {
+	svc := ordering.NewService(ordering.Deps{Repository: f.repo, Publisher: f.repo, Menu: m, Inventory: f.inv, Scheduler: f.sched,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: f.clock.Now, BatchDelay: time.Hour, EventDelay: eventDelay}, time.Minute)
+	f.clock.flush = func() { svc.Flush(context.Background()) }
+	return svc
+}
+
+// With an EventDelay a checkout is answered with its event pending in its record; the events of
+// the checkouts of one delay go out in one publish, and are then cleared like any other.
+func TestNewOrdersEventsGoOutTogetherAfterTheirCheckouts(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(fakeMenu{}, time.Hour) // only Flush sends them
+	var ids []string
+	for i := range 5 {
+		o, _, err := f.svc.Checkout(ctx, request(fmt.Sprint("k", i), 1))
+		require.NoError(t, err)
+		stored, _, err := f.repo.Order(ctx, o.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []string{event.OrderCreated}, types(stored.Outbox), "pending in the record before the answer")
+		ids = append(ids, o.ID)
+	}
+	assert.Empty(t, f.repo.Published)
+	f.svc.Flush(ctx)
+	assert.Equal(t, 1, f.repo.PublishCalls)
+	for _, id := range ids {
+		assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(id))
+		stored, _, err := f.repo.Order(ctx, id)
+		require.NoError(t, err)
+		assert.Empty(t, stored.Outbox, "cleared")
+	}
+}
+
+// The delay runs on its own: nobody has to flush.
+func TestNewOrdersEventGoesOutOnceItsDelayIsUp(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(fakeMenu{}, 5*time.Millisecond)
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(f.repo.Events(o.ID)) == 1 }, 5*time.Second, time.Millisecond)
+}
+
+// A process that dies with new orders' events still waiting leaves them pending in the records:
+// the inventory reconciler's question about the orders holding stock publishes them once they
+// are orphaned, and only then.
+func TestNewOrdersEventLeftByADeadProcessGoesOutWithTheReconcilersQuestion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(fakeMenu{}, time.Hour)
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	restarted := f.restart(fakeMenu{}, time.Hour) // the first one died before its delay was up
+	_, err = restarted.Statuses(ctx, []string{o.ID})
+	require.NoError(t, err)
+	assert.Empty(t, f.repo.Events(o.ID), "a young pending event is left to its writer")
+	f.clock.Advance(10 * time.Second)
+	_, err = restarted.Statuses(ctx, []string{o.ID})
+	require.NoError(t, err)
+	assert.Equal(t, []string{event.OrderCreated}, f.repo.Events(o.ID))
 }
 
 func request(key string, qty int64) ordering.CheckoutRequest {

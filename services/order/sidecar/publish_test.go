@@ -19,13 +19,17 @@ import (
 // broker may refuse some entries of a bulk publish and take the others.
 type refusingBroker struct {
 	sidecar.Client
-	mu     sync.Mutex
-	taken  []string
-	topics map[string]string // by event type: the topic it went to
+	mu      sync.Mutex
+	taken   []string
+	topics  map[string]string // by event type: the topic it went to
+	largest int               // the most events of one call
 }
 
 func (b *refusingBroker) PublishEvents(_ context.Context, _, topic string, events []any, _ ...dapr.PublishEventsOption) dapr.PublishEventsResponse {
 	var failed []any
+	b.mu.Lock()
+	b.largest = max(b.largest, len(events))
+	b.mu.Unlock()
 	for _, e := range events {
 		entry := e.(dapr.PublishEventsEvent)
 		var ev event.Order
@@ -90,4 +94,34 @@ func TestAnOrderEventGoesToItsTypesTopic(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, map[string]string{event.OrderCreated: "orders-created", event.OrderPaid: "orders", event.OrderCancelled: "orders"}, broker.topics)
+}
+
+// One PublishOrders call answers each event's own outcome and sends each to its type's topic,
+// in bulk calls of at most a hundred.
+func TestPublishingEventsTogetherAnswersEachOne(t *testing.T) {
+	broker := &refusingBroker{}
+	repo := &sidecar.Repository{Client: broker}
+	var evs []event.Order
+	for i := range 250 {
+		id, typ := fmt.Sprintf("order-%d", i), event.OrderCreated
+		if i%7 == 0 {
+			id = fmt.Sprintf("refused-%d", i)
+		}
+		if i%10 == 0 {
+			typ = event.OrderPaid
+		}
+		evs = append(evs, event.Order{Type: typ, OrderID: id})
+	}
+	errs := repo.PublishOrders(context.Background(), evs)
+	assert.Len(t, errs, len(evs))
+	for i, err := range errs {
+		if i%7 == 0 {
+			assert.Error(t, err, "event %d was refused", i)
+		} else {
+			assert.NoError(t, err, "event %d was taken", i)
+		}
+	}
+	assert.Len(t, broker.taken, 250-36)
+	assert.Equal(t, map[string]string{event.OrderCreated: "orders-created", event.OrderPaid: "orders"}, broker.topics)
+	assert.LessOrEqual(t, broker.largest, 100)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -121,6 +122,33 @@ func (r *Repository) PublishOrder(ctx context.Context, e event.Order) error {
 
 // maxPublishBatch bounds the events of one bulk publish.
 const maxPublishBatch = 100
+
+// PublishOrders publishes evs in one bulk call per topic (and per maxPublishBatch of them) and
+// answers each event's own outcome.
+func (r *Repository) PublishOrders(ctx context.Context, evs []event.Order) []error {
+	out := make([]error, len(evs))
+	byTopic := map[string][]int{}
+	for i, e := range evs {
+		byTopic[event.TopicOf(e.Type)] = append(byTopic[event.TopicOf(e.Type)], i)
+	}
+	for topic, idx := range byTopic {
+		for chunk := range slices.Chunk(idx, maxPublishBatch) {
+			batch := make([]event.Order, len(chunk))
+			for k, i := range chunk {
+				batch[k] = evs[i]
+			}
+			errs, err := r.publishAll(ctx, topic, batch)
+			for k, i := range chunk {
+				if err != nil {
+					out[i] = err
+				} else {
+					out[i] = errs[k]
+				}
+			}
+		}
+	}
+	return out
+}
 
 // publishAll publishes evs to topic in one bulk call and answers each event's own outcome: the
 // broker may take some entries of a bulk publish and refuse others.

@@ -29,7 +29,8 @@ type Memory struct {
 	// BeforeSaveAll, when set, runs as SaveAll starts (another writer getting in between).
 	BeforeSaveAll func()
 	Published     []event.Order // every event published, duplicates included
-	FailPublish   bool          // make PublishOrder fail (a broker outage)
+	PublishCalls  int           // calls of PublishOrders
+	FailPublish   bool          // make PublishOrder and PublishOrders fail (a broker outage)
 }
 
 var (
@@ -172,6 +173,22 @@ func (m *Memory) PublishOrder(_ context.Context, e event.Order) error {
 	}
 	m.Published = append(m.Published, e)
 	return nil
+}
+
+// PublishOrders records the events, or fails them all with FailPublish.
+func (m *Memory) PublishOrders(_ context.Context, evs []event.Order) []error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.PublishCalls++
+	errs := make([]error, len(evs))
+	for i, e := range evs {
+		if m.FailPublish {
+			errs[i] = errBroker
+			continue
+		}
+		m.Published = append(m.Published, e)
+	}
+	return errs
 }
 
 // Events returns the types of the order's published events, in order.
