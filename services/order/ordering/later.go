@@ -17,7 +17,7 @@ const BatchDelay = 100 * time.Millisecond
 // answered, to be published with the other checkouts' of that moment in one call: at 200
 // checkouts a second, one publish for about four of them instead of one each. It is written in
 // the order's record before the checkout is answered, so the wait delays it, never loses it, and
-// no step of the order's lifecycle waits for it (its one subscriber tells the customer).
+// no step of the order's lifecycle waits for it (only the status streams read it).
 const EventDelay = 20 * time.Millisecond
 
 // later gathers what concurrent requests queue, for one call to take it all: the first item of a
