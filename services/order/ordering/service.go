@@ -140,9 +140,13 @@ func NewService(d Deps, timeout time.Duration) *Service {
 func (s *Service) PaymentTimeout() time.Duration { return s.timeout }
 
 // Checkout places an order, or returns the one this customer already placed with this key
-// (created reports which). Prices come from the menu first: a refused checkout then looks for
-// its order alone, an accepted one together with what indexing it needs (Lookup). Stock is
-// reserved first, then the payment timeout is queued for the scheduler (expireLater), then the
+// (created reports which). Prices come from the menu, then stock is reserved (idempotent by
+// order id, so a repeat of a created order reserves nothing new); a checkout refused by either
+// then looks for its order alone (replayIfPlaced), an accepted one reads it together with what
+// indexing it needs (Lookup) just before it would create it, so that the index keys it read
+// are seldom changed by another order before its write: read before the reservation, a flash
+// sale's orders of one store found them changed nearly every time, and each paid for indexing
+// on its own. Then the payment timeout is queued for the scheduler (expireLater), and the
 // order is created (create-only, with its order.created event in the same write, and indexed in
 // the same call to the store): concurrent duplicates all reserve the same order id, one creates,
 // and the rest answer the order it created. A crash after reserving leaves a hold that the expiry
@@ -158,24 +162,20 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	id, hash := req.OrderID(), req.Hash()
 	o, warned, err := s.price(ctx, req)
 	if err != nil {
-		// Refused by the menu (sold out, busy, not on it) or the menu unreachable: a repeat of a
-		// checkout that did create its order is answered that order all the same. Read alone, the
-		// order is what a flash sale's sold-out storm costs: one small read per attempt.
-		if cur, _, rerr := s.repo.Order(ctx, id); rerr == nil {
-			return s.replay(ctx, cur, hash)
-		} else if !errors.Is(rerr, ErrNotFound) {
-			return Order{}, false, rerr
-		}
-		return Order{}, false, err
+		// Refused by the menu (sold out, busy, not on it) or the menu unreachable. Read alone,
+		// the order is what a flash sale's sold-out storm costs: one small read per attempt.
+		return s.replayIfPlaced(ctx, id, hash, err)
+	}
+	o.ID, o.RequestHash = id, hash
+	if err := s.inv.Reserve(ctx, o); err != nil {
+		// Sold out, or inventory's record of a created order says otherwise by now (released
+		// when it expired, or reserved for another body under a reused key).
+		return s.replayIfPlaced(ctx, id, hash, err)
 	}
 	cur, placement, err := s.repo.Lookup(ctx, Order{ID: id, CustomerID: req.CustomerID, StoreID: req.StoreID, Period: req.Period})
 	if err == nil {
 		return s.replay(ctx, cur, hash)
 	} else if !errors.Is(err, ErrNotFound) {
-		return Order{}, false, err
-	}
-	o.ID, o.RequestHash = id, hash
-	if err := s.inv.Reserve(ctx, o); err != nil {
 		return Order{}, false, err
 	}
 	s.expireLater(o)
@@ -193,6 +193,19 @@ func (s *Service) Checkout(ctx context.Context, req CheckoutRequest) (o Order, c
 	}
 	o.Warnings = warned // told in this answer only, never stored
 	return o, true, nil
+}
+
+// replayIfPlaced answers a checkout refused with err: with the order, when a checkout with this
+// customer and key created one (a repeat is answered that order all the same), else err.
+func (s *Service) replayIfPlaced(ctx context.Context, id, hash string, err error) (Order, bool, error) {
+	cur, _, rerr := s.repo.Order(ctx, id)
+	switch {
+	case rerr == nil:
+		return s.replay(ctx, cur, hash)
+	case !errors.Is(rerr, ErrNotFound):
+		return Order{}, false, rerr
+	}
+	return Order{}, false, err
 }
 
 // replay answers a repeated checkout with the order the first one created.

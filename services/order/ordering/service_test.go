@@ -254,6 +254,37 @@ func TestCheckoutPricesFromTheMenuAndReplaysTheSameOrder(t *testing.T) {
 	assert.Empty(t, stored.Outbox, "a published event is cleared from the record")
 }
 
+// A checkout reads what indexing its order needs (Lookup) only once its stock is reserved, just
+// before it creates the order: read before, the index keys were changed by other orders of a
+// busy store in between nearly every time.
+func TestCheckoutLooksUpItsPlacementAfterReserving(t *testing.T) {
+	f := setup()
+	lookupsAtReserve := -1
+	f.inv.reserved = func(ordering.Order) { lookupsAtReserve = f.repo.Lookups }
+	_, created, err := f.svc.Checkout(context.Background(), request("k1", 1))
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Zero(t, lookupsAtReserve, "no lookup before the reservation")
+	assert.Equal(t, 1, f.repo.Lookups)
+}
+
+// A repeat of a created order is answered that order even when inventory now refuses the
+// reservation (the dish sold out since, or the order's stock released when it expired).
+func TestARepeatedCheckoutIsAnsweredItsOrderWhateverInventorySaysNow(t *testing.T) {
+	ctx := context.Background()
+	f := setup()
+	o, _, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	f.inv.soldOut = true
+	again, created, err := f.svc.Checkout(ctx, request("k1", 1))
+	require.NoError(t, err)
+	assert.False(t, created)
+	assert.Equal(t, o, again)
+	_, _, err = f.svc.Checkout(ctx, request("k2", 1))
+	var so *ordering.SoldOutError
+	assert.ErrorAs(t, err, &so, "a new order is refused")
+}
+
 // The clears of many checkouts' events share one read and one write of the store.
 func TestPublishedEventsAreClearedTogether(t *testing.T) {
 	ctx := context.Background()

@@ -26,6 +26,7 @@ type Memory struct {
 	Creates    int // successful creates
 	BulkReads  int // calls of Orders
 	BulkWrites int // calls of SaveAll
+	Lookups    int // calls of Lookup
 	// BeforeSaveAll, when set, runs as SaveAll starts (another writer getting in between).
 	BeforeSaveAll func()
 	Published     []event.Order // every event published, duplicates included
@@ -118,6 +119,9 @@ func (m *Memory) SaveAll(_ context.Context, orders []ordering.Stored) error {
 
 // Lookup reads the order; it has no placement to offer.
 func (m *Memory) Lookup(ctx context.Context, o ordering.Order) (ordering.Order, ordering.Placement, error) {
+	m.mu.Lock()
+	m.Lookups++
+	m.mu.Unlock()
 	got, _, err := m.Order(ctx, o.ID)
 	return got, nil, err
 }
