@@ -233,13 +233,7 @@ func (r *Reconciler) release(ctx context.Context, order string, held []Line, rea
 func (r *Reconciler) repair(ctx context.Context, order string, held []Line, reason Reason, rep *Report) error {
 	var err error
 	if reason == ReasonRecordConfirmed {
-		err = r.svc.Confirm(ctx, order)
-		if err == nil {
-			var res Reservation
-			if res, _, err = r.repo.Reservation(ctx, order); err == nil {
-				err = r.svc.settleHolds(ctx, res, items(held, nil), true)
-			}
-		}
+		err = r.svc.confirm(ctx, order, held)
 	} else {
 		err = r.svc.Release(ctx, order, held)
 	}

@@ -56,6 +56,12 @@ func (s *Service) Release(ctx context.Context, orderID string, lines []Line) err
 // and a hold taken later has another part id. ErrReleased: the order was released first;
 // *SoldOutError: it was never reserved for lack of stock; ErrNotFound: never reserved.
 func (s *Service) Confirm(ctx context.Context, orderID string) error {
+	return s.confirm(ctx, orderID, nil)
+}
+
+// confirm is Confirm that also settles the order's holds on the items of held, which its record
+// may not name (the reconciler's repair: a stray of a killed call of another body).
+func (s *Service) confirm(ctx context.Context, orderID string, held []Line) error {
 	if err := ValidateOrderID(orderID); err != nil {
 		return err
 	}
@@ -80,5 +86,5 @@ func (s *Service) Confirm(ctx context.Context, orderID string) error {
 	if err != nil {
 		return err
 	}
-	return s.settleHolds(ctx, rec, items(rec.Lines, nil), true)
+	return s.settleHolds(ctx, rec, items(rec.Lines, held), true)
 }
