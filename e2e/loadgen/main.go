@@ -185,6 +185,9 @@ func run(ctx context.Context, o options, args []string) error {
 	env["paysim"] = map[string]string{"NOTIFY_DELAY": "0s"}
 	appIDs := []string{"menu", "inventory", "order", "payment", "paysim", "kitchen"}
 	if o.pprof != "" {
+		if err := os.MkdirAll(o.pprof, 0o755); err != nil {
+			return err
+		}
 		for _, id := range appIDs {
 			if env[id] == nil {
 				env[id] = map[string]string{}
