@@ -17,9 +17,9 @@ import (
 )
 
 // Baselines are the limits the scenarios are read against, measured in the same run: the raw
-// store, state save and get through one sidecar over HTTP and gRPC, and a service invocation of
-// a trivial handler through two sidecars (the caller asking its sidecar over HTTP, and over
-// gRPC), one sidecar, and called directly.
+// store, state save and get through one sidecar over HTTP and gRPC, a service invocation of a
+// trivial handler through two sidecars (the caller asking its sidecar over HTTP, and over gRPC),
+// one sidecar, and called directly, and a checkout's calls with no service behind them.
 type Baselines struct {
 	Redis         []string      // redis-benchmark's summary lines, or why there are none
 	Capacity      []Capacity    // closed loop at -baseline-conns
@@ -38,7 +38,56 @@ const (
 	baseHop2GRPC = "invoke, two sidecars, gRPC"
 	baseHop1     = "invoke, one sidecar"
 	baseDirect   = "handler called directly"
+	baseCalls    = "a checkout's calls, no service"
 )
+
+// checkoutCallsN is how many sidecar operations checkoutCalls counts as a checkout's N does
+// (the customer's call in is not one: N counts what the services ask of their sidecars).
+const checkoutCallsN = 5
+
+// checkoutCalls makes, back to back, the calls a checkout of two dishes makes, with nothing
+// behind them: the customer's call in (one sidecar, to a trivial handler), the order's call to
+// inventory (two sidecars), inventory's bulk read of its record and two buckets and its bulk write
+// of them with their ETags, the order's bulk read of its record and two index keys and its bulk
+// write of them. The state calls go over gRPC, as our apps make them, with values of about a
+// checkout's size. Its rate is what a checkout could run at if the services cost nothing: the
+// ceiling of the checkout's knee, apart from the services' own CPU and background work.
+func checkoutCalls(g dapr.Client, hop1, hop2 func(context.Context, int) Outcome) func(context.Context, int) Outcome {
+	const slots = 1000 // key sets, reused in turn: no two calls in flight share one
+	pad := strings.Repeat("x", 300)
+	rmw := func(ctx context.Context, slot, i int, names ...string) error {
+		keys := make([]string, len(names))
+		for j, n := range names {
+			keys[j] = fmt.Sprintf("bench-checkout-%d-%s", slot, n)
+		}
+		read, err := g.GetBulkState(ctx, "statestore", keys, nil, int32(len(keys)))
+		if err != nil {
+			return err
+		}
+		items := make([]*dapr.SetStateItem, len(read))
+		for j, r := range read {
+			items[j] = &dapr.SetStateItem{Key: r.Key, Value: []byte(fmt.Sprintf(`{"n":%d,"pad":%q}`, i, pad)),
+				Options: &dapr.StateOptions{Concurrency: dapr.StateConcurrencyFirstWrite, Consistency: dapr.StateConsistencyStrong}}
+			if r.Etag != "" {
+				items[j].Etag = &dapr.ETag{Value: r.Etag}
+			}
+		}
+		return g.SaveBulkState(ctx, "statestore", items...)
+	}
+	return func(ctx context.Context, i int) Outcome {
+		if out := hop1(ctx, i); out != "" {
+			return out
+		}
+		if out := hop2(ctx, i); out != "" {
+			return out
+		}
+		slot := i % slots
+		if err := rmw(ctx, slot, i, "reservation", "bucket-a", "bucket-b"); err != nil {
+			return grpcOutcome(err)
+		}
+		return grpcOutcome(rmw(ctx, slot, i, "order", "customer-index", "store-index"))
+	}
+}
 
 // measureBaselines takes every baseline through the bench app's sidecar (and menu's, as the
 // caller's sidecar of the two-sidecar hop).
@@ -102,6 +151,7 @@ func measureBaselines(ctx context.Context, c *http.Client, o options, bench *ben
 	})
 	run(baseHop1, hop1)
 	run(baseDirect, direct)
+	run(baseCalls, checkoutCalls(g, hop1, hop2))
 
 	// The same calls at a light constant rate: the latency a hop adds when nothing queues.
 	for _, x := range []struct {

@@ -39,6 +39,13 @@ func ratios(b Baselines, scenarios []*Scenario) [][3]string {
 				bound := save.Rate / n
 				add("checkout: knee / (raw save/s / N)", fmt.Sprintf("%.2f (%.0f/s of %.0f/s / %.2f = %.0f/s)", knee.Achieved/bound, knee.Achieved, save.Rate, n, bound), ">= 0.6; direction >= 1,000 orders/s")
 			}
+			// The same ratio for the checkout's calls alone (no service behind them): the most the
+			// one above could be with these calls, and how far the services are from their calls.
+			if calls := b.capacityOf(baseCalls); calls.Rate > 0 && save.Rate > 0 {
+				add("checkout's calls alone, closed loop: x their N / raw save/s; the knee / their rate",
+					fmt.Sprintf("%.2f; %.2f (%.0f/s x %d / %.0f/s; knee %.0f/s)", calls.Rate*checkoutCallsN/save.Rate, knee.Achieved/calls.Rate,
+						calls.Rate, checkoutCallsN, save.Rate, knee.Achieved), "-")
+			}
 		case "flashsale":
 			if save.Rate > 0 {
 				add("flash sale: attempts/s at the knee / raw save/s", fmt.Sprintf("%.2f (%.0f/s of %.0f/s; the most any step achieved, overloaded: %.0f/s, %.2f)",
