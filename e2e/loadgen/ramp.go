@@ -57,14 +57,12 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 		r.Between()
 	}
 	for k := 0; k < r.MaxSteps && ctx.Err() == nil; k++ {
-		n := max(int(math.Round(rate*r.Step.Seconds())), r.MinRequests)
-		if r.Supply > 0 {
-			n = min(n, r.Supply-next)
-		}
+		n, short := r.size(rate, next)
 		if n <= 0 {
 			break
 		}
 		s := r.runStep(ctx, rate, next, n, progress, fmt.Sprintf("step %d", k+1))
+		s.Rest = short
 		next += n
 		steps = append(steps, s)
 		if r.Between != nil {
@@ -79,15 +77,14 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 	}
 	for k := 0; k < r.Refine && ctx.Err() == nil; k++ {
 		rate, ok := refinement(steps)
-		n := max(int(math.Round(rate*r.Step.Seconds())), r.MinRequests)
-		if r.Supply > 0 {
-			n = min(n, r.Supply-next)
-		}
+		n, short := r.size(rate, next)
 		if !ok || n <= 0 {
 			break
 		}
 		settle() // the backlog of a missed step drains before the next is judged
-		steps = append(steps, r.runStep(ctx, rate, next, n, progress, fmt.Sprintf("step %d", len(steps)+1)))
+		s := r.runStep(ctx, rate, next, n, progress, fmt.Sprintf("step %d", len(steps)+1))
+		s.Rest = short
+		steps = append(steps, s)
 		next += n
 		if r.Between != nil {
 			r.Between()
@@ -103,6 +100,18 @@ func (r Ramp) Run(ctx context.Context, progress io.Writer) []Step {
 		}
 	}
 	return steps
+}
+
+// size is how many requests a step at rate sends, next having been sent before it, and whether
+// the supply cut it short: the last buyers of a flash sale, fewer than a step's worth, go out as a
+// rest step, since a burst of a fraction of a step can be absorbed by queues a whole step would
+// fill, and so says nothing of the rate being sustained.
+func (r Ramp) size(rate float64, next int) (n int, short bool) {
+	n = max(int(math.Round(rate*r.Step.Seconds())), r.MinRequests)
+	if r.Supply > 0 && r.Supply-next < n {
+		return r.Supply - next, true
+	}
+	return n, false
 }
 
 // The pause before a refining step, after the missed steps that ended the ramp: at least

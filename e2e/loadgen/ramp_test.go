@@ -50,6 +50,18 @@ func TestRampEndsAfterMissedStepsAndSendsEveryBuyer(t *testing.T) {
 	assert.Equal(t, -1, Knee(steps))
 }
 
+// The buyers run out in the middle of a step: those last few are a rest step, never the knee.
+func TestAStepTheSupplyCutsShortIsARest(t *testing.T) {
+	r := Ramp{Name: "test", Start: 1000, Factor: 2, Step: 10 * time.Millisecond, MaxSteps: 10, StopAfter: 10,
+		Target: 0, MaxInFlight: 4, Supply: 25, SendAll: true, Do: func(context.Context, int) Outcome { return "" }}
+	steps := r.Run(context.Background(), io.Discard)
+	if assert.Len(t, steps, 2, "a whole step, then the 15 buyers left of the next one's 20") {
+		assert.Equal(t, []int{10, 15}, []int{steps[0].Sent, steps[1].Sent})
+		assert.False(t, steps[0].Rest)
+		assert.True(t, steps[1].Rest)
+	}
+}
+
 func TestRampStopsAtMaxStepsWithoutSupply(t *testing.T) {
 	r := Ramp{Name: "test", Start: 500, Factor: 1.5, Step: 10 * time.Millisecond, MaxSteps: 3, StopAfter: 5,
 		Target: 0, MaxInFlight: 4, Do: func(context.Context, int) Outcome { return "" }}

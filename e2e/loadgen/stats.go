@@ -45,7 +45,7 @@ type Step struct {
 	Outcomes map[Outcome]int
 	Errors   map[Outcome]int // the outcomes the scenario does not expect, by kind
 	CPU      float64         // share of the machine's CPU time busy during the step (every process, ours or not)
-	Rest     bool            // sent after the ramp stopped, to give every buyer a turn: not a step of the knee
+	Rest     bool            // the buyers left over (after the ramp stopped, or fewer than a step's worth): not a step of the knee
 	Pass     bool            // p99 within the target and achieved >= MinAchieved of offered
 }
 
