@@ -2,8 +2,9 @@
 // rate stepped up (x1.5 every few seconds) to find each scenario's knee: the highest step whose
 // p99 stays within the scenario's target with at least 95% of the offered rate achieved. Beside
 // it, in the same run, the baselines: raw Redis (redis-benchmark SET and a Lua decrement), state
-// save and get through one sidecar over HTTP and gRPC, and an invocation of a trivial handler
-// through two sidecars, one, and called directly. It starts the platform itself
+// save and get through one sidecar over HTTP and gRPC, an invocation of a trivial handler
+// through two sidecars, one, and called directly, and a checkout's calls with no service behind
+// them (the ceiling of the checkout's ratio to the raw save). It starts the platform itself
 // (internal/harness), counts what each request costs the sidecars (N) from their Prometheus
 // counters, audits the invariants after each scenario, shows progress on stderr and writes a
 // Markdown report for BENCHMARKS.md on stdout.
